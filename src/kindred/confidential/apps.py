@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ConfidentialConfig(AppConfig):
+    name = "kindred.confidential"
+    label = "confidential"
+    verbose_name = "Confidential core"
+
+    def ready(self) -> None:
+        from kindred.confidential import signals  # noqa: F401  (connects receivers)

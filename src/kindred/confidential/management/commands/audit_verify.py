@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from kindred.confidential.checkpoints import verify_chain
+
+
+class Command(BaseCommand):
+    help = "Check the audit chain and its checkpoints; exit 1 naming the first bad entry."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        verdict = verify_chain()
+        if verdict.intact:
+            self.stdout.write(f"audit log intact: {verdict.entries} entries")
+            return
+        self.stderr.write(
+            f"audit log broken at sequence number {verdict.first_bad_seq}: {verdict.reason}"
+        )
+        raise SystemExit(1)

@@ -1,0 +1,22 @@
+from allauth import urls as allauth_urls
+from django.urls import include, path
+
+from kindred.confidential import views as confidential_views
+from kindred.confidential.access import PUBLIC, allow_patterns
+from kindred.web import views as web_views
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("healthz", web_views.healthz, name="healthz"),
+    path("start/", web_views.start, name="start"),
+    path("account/", web_views.account_security, name="account_security"),
+    # allauth checks sign-in itself on the pages that need it (password change, two-step
+    # sign-in, sessions); the access policy sees them declared as reachable by anyone.
+    path("account/", include(allow_patterns(allauth_urls.urlpatterns, PUBLIC))),
+    path("staff/", web_views.staff_home, name="staff_home"),
+    path("staff/programs/", include("kindred.programs.urls")),
+    path("staff/audit/", confidential_views.audit_log, name="audit_log"),
+    path("volunteer/", web_views.volunteer_home, name="volunteer_home"),
+    path("reports/", web_views.reports_home, name="reports_home"),
+    path("operator/", confidential_views.operator_status, name="operator_status"),
+]

@@ -1,0 +1,72 @@
+"""The public home page, the sign-in router, and the landing pages of each role."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from kindred.accounts.middleware import has_second_factor
+from kindred.accounts.models import PROGRAM_STAFF_ROLES, Role
+from kindred.confidential.access import PUBLIC, SIGNED_IN, allow, roles
+
+
+@allow(PUBLIC)
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html")
+
+
+@allow(PUBLIC)
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@allow(SIGNED_IN)
+def start(request: HttpRequest) -> HttpResponse:
+    """Where sign-in lands: each role's own home, most responsible role first."""
+    user = request.user
+    if user.has_role(*PROGRAM_STAFF_ROLES):
+        return redirect("staff_home")
+    if user.has_role(Role.OPERATOR):
+        return redirect("operator_status")
+    if user.has_role(Role.REPORTING_VIEWER):
+        return redirect("reports_home")
+    if user.has_role(Role.VOLUNTEER):
+        return redirect("volunteer_home")
+    return render(request, "web/start.html")
+
+
+@allow(SIGNED_IN)
+def account_security(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "web/account.html", {"has_second_factor": has_second_factor(request.user)}
+    )
+
+
+@allow(roles(*PROGRAM_STAFF_ROLES))
+def staff_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    labels = dict(Role.choices)
+    return render(
+        request,
+        "web/staff_home.html",
+        {
+            "programs": user.programs_with_role(*PROGRAM_STAFF_ROLES),
+            "role_labels": [labels[name] for name in user.role_names()],
+            "is_executive_director": user.has_role(Role.EXECUTIVE_DIRECTOR),
+        },
+    )
+
+
+@allow(roles(Role.VOLUNTEER))
+def volunteer_home(request: HttpRequest) -> HttpResponse:
+    first_name = (request.user.full_name or "").split(" ")[0]
+    return render(
+        request,
+        "web/volunteer_home.html",
+        {"first_name": first_name, "has_second_factor": has_second_factor(request.user)},
+    )
+
+
+@allow(roles(Role.REPORTING_VIEWER, Role.EXECUTIVE_DIRECTOR))
+def reports_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/reports_home.html")
