@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv if argv is None else argv)
     if len(args) > 1 and args[1] == "create_keyring":
         return _create_keyring(args[2:])
-    if len(args) > 1 and args[1] == "demo":
+    if len(args) > 1 and args[1] in ("demo", "demo_code"):
         os.environ.setdefault("KINDRED_DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kindred.settings")
     from django.core.management import execute_from_command_line

@@ -10,8 +10,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from kindred.config import env_bool, env_int, env_list, env_path, env_secret, env_str
 from kindred.confidential import keyring as keyring_file
+from kindred.config import env_bool, env_int, env_list, env_path, env_secret, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",  # allauth's session and security-key lists use it
     "django.forms",  # the form renderer reads widget templates through TEMPLATES
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
@@ -135,13 +136,15 @@ if _database_url:
     try:
         DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
     except ValueError:
-        raise ImproperlyConfigured("DATABASE_URL is not a database URL Kindred understands.") from None
+        raise ImproperlyConfigured(
+            "DATABASE_URL is not a database URL Kindred understands."
+        ) from None
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
+            "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock
                 # when a transaction starts, so concurrent writers queue instead of failing.
@@ -178,7 +181,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "accounts:start"
+LOGIN_REDIRECT_URL = "start"
 ACCOUNT_ADAPTER = "kindred.accounts.adapter.KindredAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -194,7 +197,8 @@ ACCOUNT_RATE_LIMITS = {
     # Per client address, and per (client address, account): see KindredAccountAdapter for why
     # there is deliberately no limit on an account alone.
     "login_failed": "20/10m/ip,5/5m/key",
-    "reset_password": "20/m/ip,5/m/key",
+    # A rate, not a password:
+    "reset_password": "20/m/ip,5/m/key",  # nosec B105
 }
 MFA_ADAPTER = "kindred.accounts.mfa_adapter.KindredMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
@@ -231,9 +235,6 @@ if not DEBUG:
     CSRF_COOKIE_NAME = "__Host-kindred-csrf"
     MFA_TRUST_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SILENCED_SYSTEM_CHECKS = [
-    # The CSRF cookie is HttpOnly on purpose; pages hand the token to htmx in a <meta> tag.
-]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -29,7 +29,11 @@ def grant_role(
     if (role == Role.OPERATOR) != (program is None):
         raise ValueError("operators hold no program; every other role is held in a program")
     with transaction.atomic():
-        membership, _ = Membership.objects.get_or_create(user=user, program=program, role=role)
+        membership, created = Membership.objects.get_or_create(
+            user=user, program=program, role=role
+        )
+        if not created:
+            return membership
         audit.record(
             AuditAction.UPDATE,
             actor=actor,

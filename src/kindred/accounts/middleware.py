@@ -32,11 +32,17 @@ class SessionLifetimeMiddleware:
             started = request.session.setdefault(SESSION_STARTED, now)
             seen = request.session.get(SESSION_SEEN, now)
             if now - started > settings.SESSION_MAX_HOURS * 3600:
-                return self._end(request, "For your safety you were signed out after "
-                                 f"{settings.SESSION_MAX_HOURS} hours. Please sign in again.")
+                return self._end(
+                    request,
+                    "For your safety you were signed out after "
+                    f"{settings.SESSION_MAX_HOURS} hours. Please sign in again.",
+                )
             if user.is_staff_member and now - seen > settings.STAFF_IDLE_MINUTES * 60:
-                return self._end(request, "For your safety you were signed out after "
-                                 f"{settings.STAFF_IDLE_MINUTES} minutes without activity.")
+                return self._end(
+                    request,
+                    "For your safety you were signed out after "
+                    f"{settings.STAFF_IDLE_MINUTES} minutes without activity.",
+                )
             if now - seen > SEEN_RESOLUTION_SECONDS:
                 request.session[SESSION_SEEN] = now
         return self.get_response(request)

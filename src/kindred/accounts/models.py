@@ -6,11 +6,12 @@ passphrase (the Intake issue), so asking for help leaves no account behind.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 
 from kindred.confidential.fields import EncryptedCharField, EncryptedModel
@@ -57,7 +58,7 @@ class User(EncryptedModel, AbstractBaseUser):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     def __str__(self) -> str:
         return self.email
@@ -85,6 +86,12 @@ class User(EncryptedModel, AbstractBaseUser):
         return Program.objects.filter(
             memberships__user=self, memberships__role__in=roles
         ).distinct()
+
+
+class AuthenticatedRequest(HttpRequest):
+    """For type checking views that the access policy only lets signed-in people reach."""
+
+    user: User
 
 
 class Membership(models.Model):

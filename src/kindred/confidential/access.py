@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -86,7 +87,9 @@ def allow_patterns(patterns: Iterable[URLPattern | URLResolver], rule: Rule) -> 
             wrapped.__module__ = getattr(view, "__module__", __name__)
             wrapped.csrf_exempt = getattr(view, "csrf_exempt", False)  # type: ignore[attr-defined]
             allow(rule)(wrapped)
-            declared.append(URLPattern(pattern.pattern, wrapped, pattern.default_args, pattern.name))
+            declared.append(
+                URLPattern(pattern.pattern, wrapped, pattern.default_args, pattern.name)
+            )
     return declared
 
 
@@ -134,7 +137,7 @@ class AccessPolicyMiddleware:
 
 def get_for(
     request: HttpRequest,
-    visible: Callable[[HttpRequest], QuerySet[M]],
+    visible: Callable[[Any], QuerySet[M]],
     *,
     object_type: str,
     **lookup: Any,
@@ -143,9 +146,10 @@ def get_for(
 
     Not found and not allowed look the same from outside: one 404, and an audit entry.
     """
+    queryset = visible(request)
     try:
-        return visible(request).get(**lookup)
-    except (visible(request).model.DoesNotExist, ValueError):
+        return queryset.get(**lookup)
+    except (ObjectDoesNotExist, ValueError):
         identifier = str(next(iter(lookup.values()), ""))[:64]
         audit.record_request(
             request, AuditAction.ACCESS_DENIED, object_type=object_type, object_id=identifier

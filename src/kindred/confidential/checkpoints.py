@@ -31,7 +31,9 @@ class Checkpoint:
     path: Path
 
     def message(self) -> bytes:
-        return f"kindred/audit-checkpoint/v1|{self.seq}|{self.entry_hash}|{self.written_at}".encode()
+        return (
+            f"kindred/audit-checkpoint/v1|{self.seq}|{self.entry_hash}|{self.written_at}".encode()
+        )
 
 
 @dataclass(frozen=True)
@@ -115,21 +117,29 @@ def verify_chain() -> Verdict:
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
         if entry.seq != expected_seq:
             return Verdict(
-                False, expected_seq - 1, expected_seq,
+                False,
+                expected_seq - 1,
+                expected_seq,
                 "entry is missing: deleted, or the entries were renumbered",
             )
         if entry.prev_hash != previous:
             return Verdict(
-                False, expected_seq - 1, entry.seq,
+                False,
+                expected_seq - 1,
+                entry.seq,
                 "entry does not follow the one before it: entries were reordered or removed",
             )
         if audit.compute_hash(entry) != entry.entry_hash:
-            return Verdict(False, expected_seq - 1, entry.seq, "entry was edited after it was written")
-        checkpoint = vouched.get(entry.seq)
-        if checkpoint is not None and checkpoint.entry_hash != entry.entry_hash:
             return Verdict(
-                False, expected_seq - 1, entry.seq,
-                f"entry differs from checkpoint {checkpoint.path.name}: the chain was rewritten",
+                False, expected_seq - 1, entry.seq, "entry was edited after it was written"
+            )
+        vouching = vouched.get(entry.seq)
+        if vouching is not None and vouching.entry_hash != entry.entry_hash:
+            return Verdict(
+                False,
+                expected_seq - 1,
+                entry.seq,
+                f"entry differs from checkpoint {vouching.path.name}: the chain was rewritten",
             )
         previous = entry.entry_hash
         expected_seq += 1
@@ -139,7 +149,9 @@ def verify_chain() -> Verdict:
     head = AuditHead.objects.filter(pk=1).first()
     if newest_vouched > count or (head is not None and head.seq > count):
         return Verdict(
-            False, count, count + 1,
+            False,
+            count,
+            count + 1,
             "the newest entries were cut off (the log ends before a checkpoint or its own head)",
         )
     return Verdict(True, count)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import FieldError
@@ -60,7 +60,7 @@ class EncryptedModel(models.Model):
     def raw_data_key(self) -> bytes:
         raw: bytes | None = getattr(self, "_kindred_raw_key", None)
         if raw is None:
-            if self.data_key_id is None:
+            if self.data_key is None:
                 raise crypto.DecryptionError(f"{self._meta.db_table} row {self.pk} has no data key")
             raw = keys.unwrap(self.data_key)
             self._kindred_raw_key = raw
@@ -71,12 +71,12 @@ class EncryptedModel(models.Model):
 
     def shred(self) -> None:
         """Destroy this record's data key: its encrypted fields are gone, in every copy."""
-        if self.data_key_id is not None:
+        if self.data_key is not None:
             keys.shred(self.data_key)
         self.forget_raw_data_key()
 
     @classmethod
-    def prepare_for_bulk_create(cls, objects: list[EncryptedModel]) -> None:
+    def prepare_for_bulk_create(cls, objects: Sequence[EncryptedModel]) -> None:
         """Give unsaved records their data keys in one insert (bulk_create skips `save`)."""
         pending = [obj for obj in objects if obj.data_key_id is None]
         pairs = list(keys.data_keys_for(len(pending)))
@@ -186,7 +186,7 @@ class EncryptedTextField(_EncryptedMixin, models.TextField):
 class EncryptedCharField(EncryptedTextField):
     """Encrypted text with a single-line form widget and a length limit checked on input."""
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         from django import forms
 
         return super().formfield(**{"widget": forms.TextInput, **kwargs})

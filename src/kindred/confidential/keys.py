@@ -35,7 +35,9 @@ def unwrap(data_key: DataKey) -> bytes:
         kek = ring.kek(data_key.kek_version)
     except keyring_file.KeyringError as error:
         raise crypto.DecryptionError(str(error)) from None
-    return crypto.unwrap_data_key(kek, data_key.kek_version, str(data_key.id), bytes(data_key.wrapped))
+    return crypto.unwrap_data_key(
+        kek, data_key.kek_version, str(data_key.id), bytes(data_key.wrapped)
+    )
 
 
 def shred(data_key: DataKey) -> None:

@@ -18,11 +18,16 @@ def create_program(
     actor: audit.Actor = audit.SYSTEM,
 ) -> Program:
     with transaction.atomic():
-        program = Program(name=name, slug=slugify(name)[:60], kind=kind, eligible_groups=eligible_groups)
+        program = Program(
+            name=name, slug=slugify(name)[:60], kind=kind, eligible_groups=eligible_groups
+        )
         program.full_clean()
         program.save()
         audit.record(
-            AuditAction.CREATE, actor=actor, object_type="program", object_id=program.pk,
+            AuditAction.CREATE,
+            actor=actor,
+            object_type="program",
+            object_id=program.pk,
             program_id=program.pk,
         )
     return program

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from kindred.accounts.middleware import has_second_factor
-from kindred.accounts.models import PROGRAM_STAFF_ROLES, Role
+from kindred.accounts.models import PROGRAM_STAFF_ROLES, AuthenticatedRequest, Role
 from kindred.confidential.access import PUBLIC, SIGNED_IN, allow, roles
 
 
@@ -21,7 +21,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @allow(SIGNED_IN)
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthenticatedRequest) -> HttpResponse:
     """Where sign-in lands: each role's own home, most responsible role first."""
     user = request.user
     if user.has_role(*PROGRAM_STAFF_ROLES):
@@ -36,14 +36,14 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @allow(SIGNED_IN)
-def account_security(request: HttpRequest) -> HttpResponse:
+def account_security(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request, "web/account.html", {"has_second_factor": has_second_factor(request.user)}
     )
 
 
 @allow(roles(*PROGRAM_STAFF_ROLES))
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     labels = dict(Role.choices)
     return render(
@@ -58,7 +58,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 
 @allow(roles(Role.VOLUNTEER))
-def volunteer_home(request: HttpRequest) -> HttpResponse:
+def volunteer_home(request: AuthenticatedRequest) -> HttpResponse:
     first_name = (request.user.full_name or "").split(" ")[0]
     return render(
         request,
@@ -68,5 +68,5 @@ def volunteer_home(request: HttpRequest) -> HttpResponse:
 
 
 @allow(roles(Role.REPORTING_VIEWER, Role.EXECUTIVE_DIRECTOR))
-def reports_home(request: HttpRequest) -> HttpResponse:
+def reports_home(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "web/reports_home.html")

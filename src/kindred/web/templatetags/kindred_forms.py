@@ -10,7 +10,7 @@ register = template.Library()
 @register.simple_tag
 def accessible_widget(field: BoundField) -> SafeString:
     """The field's widget, marked invalid and pointing at its error message when it has one."""
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     if field.errors:
         described = [f"{field.auto_id}_error"]
         if field.help_text:

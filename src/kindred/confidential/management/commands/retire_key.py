@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kindred.confidential import keys
 from kindred.confidential import keyring as keyring_file
+from kindred.confidential import keys
 
 
 class Command(BaseCommand):

@@ -36,8 +36,11 @@ class Command(BaseCommand):
             )
         with tqdm(total=pending, unit="key", disable=None, file=self.stdout) as bar:
             done = keys.rewrap_to_active(batch_size=options["batch_size"], on_progress=bar.update)
-        audit.record(AuditAction.KEY_ROTATION, object_type="keyring",
-                     purpose=f"re-wrapped {done} data keys to version {ring.active_version}")
+        audit.record(
+            AuditAction.KEY_ROTATION,
+            object_type="keyring",
+            purpose=f"re-wrapped {done} data keys to version {ring.active_version}",
+        )
         retired = [v for v in sorted(ring.keks) if v != ring.active_version]
         self.stdout.write(f"Done: {done} data keys re-wrapped to version {ring.active_version}.")
         if retired:

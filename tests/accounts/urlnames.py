@@ -1,0 +1,40 @@
+"""Every named URL pattern of the project, and a URL to reach each one with sample arguments."""
+
+from __future__ import annotations
+
+from django.urls import URLResolver, get_resolver, reverse
+
+# Arguments for patterns that take some. Keys of allauth's e-mailed links are dummies: the pages
+# must answer a wrong key calmly. "{program}" stands for the id of a program the test created.
+SAMPLE_KWARGS: dict[str, dict[str, str]] = {
+    "programs:detail": {"program_id": "{program}"},
+    "account_confirm_email": {"key": "not-a-real-key"},
+    "account_reset_password_from_key": {"uidb36": "1z", "key": "set-password"},
+    "mfa_remove_webauthn": {"pk": "1"},
+    "mfa_edit_webauthn": {"pk": "1"},
+}
+
+
+def url_names(resolver: URLResolver | None = None, namespace: str = "") -> list[str]:
+    """Names of every URL pattern, with their namespaces, found by walking the resolvers."""
+    names: list[str] = []
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            names += url_names(pattern, inner)
+        elif pattern.name:
+            names.append(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+        else:
+            # An unnamed pattern cannot be given a row in the matrix; name it.
+            names.append(f"<unnamed {pattern.pattern}>")
+    return names
+
+
+def url_for(name: str, *, program_id: int) -> str:
+    kwargs = {
+        key: value.format(program=program_id)
+        for key, value in SAMPLE_KWARGS.get(name, {}).items()
+    }
+    return reverse(name, kwargs=kwargs or None)
