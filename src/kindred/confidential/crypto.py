@@ -77,7 +77,7 @@ def unwrap_data_key(kek: bytes, kek_version: int, data_key_id: str, wrapped: byt
     nonce, body = wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:]
     try:
         return AESGCM(kek).decrypt(nonce, body, _wrap_aad(data_key_id, kek_version))
-    except InvalidTag:
+    except (InvalidTag, ValueError):  # ValueError: a wrapped key cut shorter than its nonce
         raise DecryptionError(
             f"data key {data_key_id} does not open with key-encryption key version "
             f"{kek_version}: the key version is wrong or the wrapped key was altered"
