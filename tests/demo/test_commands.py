@@ -1,0 +1,84 @@
+"""`kindred demo`, `kindred demo_code` and `kindred seed_demo` against a real database."""
+
+from __future__ import annotations
+
+import io
+
+import pyotp
+import pytest
+from allauth.mfa.models import Authenticator
+from django.core.management import CommandError, call_command
+
+from kindred.accounts.models import Membership, Role, User
+from kindred.confidential.models import AuditEntry
+from kindred.demo import loading
+from kindred.programs.models import Program
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str, **options: object) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=io.StringIO(), **options)
+    return out.getvalue()
+
+
+def test_demo_prints_sign_ins_and_loads_data_once(settings) -> None:
+    settings.DEBUG = True
+    # When the demo is prepared twice
+    first = run("demo", "--no-serve")
+    counts = (User.objects.count(), Membership.objects.count(), Program.objects.count())
+    entries = AuditEntry.objects.count()
+    second = run("demo", "--no-serve")
+    # Then it printed how to sign in, with how to get two-step codes
+    assert "coordinator@example.org" in first
+    assert loading.DEMO_PASSWORD in first
+    assert "kindred demo_code coordinator@example.org" in first
+    assert "40 new demo volunteers" in first
+    assert "0 new demo volunteers" in second
+    # And nothing was created twice, not even an audit entry
+    assert (User.objects.count(), Membership.objects.count(), Program.objects.count()) == counts
+    assert AuditEntry.objects.count() == entries
+    assert counts[2] == 2
+    assert Authenticator.objects.filter(type=Authenticator.Type.TOTP).count() == 4
+
+
+def test_demo_refuses_without_debug_mode(settings) -> None:
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="KINDRED_DEBUG=1"):
+        run("demo", "--no-serve")
+
+
+def test_demo_code_prints_the_current_code(settings) -> None:
+    settings.DEBUG = True
+    run("demo", "--no-serve")
+    out = run("demo_code", "coordinator@example.org")
+    expected_secret = next(
+        row[3] for row in loading.DEMO_STAFF if row[0] == "coordinator@example.org"
+    )
+    assert f"secret: {expected_secret}" in out
+    code = out.split("code:", 1)[1].split()[0]
+    assert pyotp.TOTP(expected_secret).verify(code, valid_window=1)
+
+
+def test_demo_code_serves_only_demo_accounts_in_debug(settings) -> None:
+    settings.DEBUG = True
+    with pytest.raises(CommandError, match=r"example\.org"):
+        run("demo_code", "someone@lawfirm.test")
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="demo mode"):
+        run("demo_code", "coordinator@example.org")
+
+
+def test_seed_demo_is_idempotent_and_encrypts_names() -> None:
+    out = run("seed_demo", "--volunteers", "25", "--requests", "5", "--seed", "9")
+    assert "volunteers: 25 created" in out
+    assert "requests: 5 generated, 0 stored" in out
+    again = run("seed_demo", "--volunteers", "30", "--seed", "9")
+    assert "volunteers: 5 created, 25 already there" in again
+    volunteers = User.objects.filter(memberships__role=Role.VOLUNTEER)
+    assert volunteers.count() == 30
+    person = volunteers.order_by("email").first()
+    assert person is not None
+    assert " " in person.full_name  # opened from ciphertext
+    assert not person.has_usable_password()  # invited later, never a default password
