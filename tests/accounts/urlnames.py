@@ -34,7 +34,6 @@ def url_names(resolver: URLResolver | None = None, namespace: str = "") -> list[
 
 def url_for(name: str, *, program_id: int) -> str:
     kwargs = {
-        key: value.format(program=program_id)
-        for key, value in SAMPLE_KWARGS.get(name, {}).items()
+        key: value.format(program=program_id) for key, value in SAMPLE_KWARGS.get(name, {}).items()
     }
     return reverse(name, kwargs=kwargs or None)
