@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterator
 
 import pyotp
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
+from django.db import connection
 from django.test import Client
 
 from kindred.accounts import actions as account_actions
@@ -51,9 +53,7 @@ def other_program(db: None) -> Program:
 def make_person(
     email: str, role: str | None, program: Program | None, *, second_factor: bool = True
 ) -> User:
-    user = account_actions.create_account(
-        email=email, full_name="Test Persona", password=PASSWORD
-    )
+    user = account_actions.create_account(email=email, full_name="Test Persona", password=PASSWORD)
     if role:
         account_actions.grant_role(user, role, None if role == Role.OPERATOR else program)
     if second_factor:
@@ -71,9 +71,7 @@ def personas(program: Program, other_program: Program) -> dict[str, User | None]
         "other_coordinator": make_person(
             "other.coordinator@example.org", Role.COORDINATOR, other_program
         ),
-        "executive_director": make_person(
-            "director@example.org", Role.EXECUTIVE_DIRECTOR, program
-        ),
+        "executive_director": make_person("director@example.org", Role.EXECUTIVE_DIRECTOR, program),
         "reporting_viewer": make_person("board@example.org", Role.REPORTING_VIEWER, program),
         "operator": make_person("operator@example.org", Role.OPERATOR, None),
     }
@@ -89,3 +87,47 @@ def client_as(personas: dict[str, User | None]) -> Callable[[str], Client]:
         return client
 
     return make
+
+
+_append_only = importlib.import_module("kindred.confidential.migrations.0002_audit_append_only")
+
+
+def set_audit_triggers(*, enabled: bool) -> None:
+    """Turn the audit table's append-only triggers off (to tamper, as an attacker could) or on.
+
+    Inside a test's transaction the change is rolled back with everything else.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            statements = _append_only.SQLITE if enabled else _append_only.SQLITE_REVERSE
+            for statement in statements:
+                cursor.execute(statement)
+        else:
+            state = "ENABLE" if enabled else "DISABLE"
+            cursor.execute(
+                f"ALTER TABLE confidential_auditentry {state} TRIGGER audit_entry_append_only"
+            )
+
+
+@pytest.fixture(autouse=True)
+def _audit_log_emptied_after_transactional_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a transactional test (live server, threads), Django empties every table; on SQLite it
+    does so with DELETE, which the audit log's append-only trigger refuses (PostgreSQL's TRUNCATE
+    does not fire it). Empty the audit table with the trigger briefly off, then restore it."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+    if not transactional:
+        yield
+        return
+    # Set up the transactional database inside this fixture, so that it is torn down (flushed)
+    # only after the clean-up below.
+    request.getfixturevalue("transactional_db")
+    yield
+    if connection.vendor == "sqlite":
+        set_audit_triggers(enabled=False)
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM confidential_auditentry")
+        set_audit_triggers(enabled=True)

@@ -10,9 +10,16 @@ urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("start/", web_views.start, name="start"),
     path("account/", web_views.account_security, name="account_security"),
+    # Replaces allauth's page for managing email addresses (see the view for why).
+    path("account/email/", web_views.sign_in_email, name="account_email"),
     # allauth checks sign-in itself on the pages that need it (password change, two-step
     # sign-in, sessions); the access policy sees them declared as reachable by anyone.
-    path("account/", include(allow_patterns(allauth_urls.urlpatterns, PUBLIC))),
+    path(
+        "account/",
+        include(
+            allow_patterns(allauth_urls.urlpatterns, PUBLIC, leave_out=frozenset({"account_email"}))
+        ),
+    ),
     path("staff/", web_views.staff_home, name="staff_home"),
     path("staff/programs/", include("kindred.programs.urls")),
     path("staff/audit/", confidential_views.audit_log, name="audit_log"),

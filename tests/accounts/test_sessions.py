@@ -35,7 +35,8 @@ def signed_in(user: User | None) -> Client:
 
 def assert_signed_out_with(response: HttpResponse, client: Client, words: str) -> None:
     assert response.status_code == 302
-    assert response["Location"] == LOGIN_URL
+    # Back to sign-in, and from there to the page they were on.
+    assert response["Location"].startswith(LOGIN_URL + "?next=/")
     page = client.get(response["Location"])
     assert words in page.content.decode()
     assert not page.wsgi_request.user.is_authenticated
@@ -76,7 +77,7 @@ def test_every_staff_role_has_the_idle_limit(
     with time_machine.travel(MONDAY_MORNING, tick=False) as clock:
         client = signed_in(personas[persona])
         clock.shift(IDLE + MINUTE)
-        assert client.get("/start/")["Location"] == LOGIN_URL
+        assert client.get("/start/")["Location"] == LOGIN_URL + "?next=/start/"
 
 
 def test_a_volunteer_idle_for_31_minutes_is_still_signed_in(

@@ -9,6 +9,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -50,7 +51,8 @@ class SessionLifetimeMiddleware:
     def _end(self, request: HttpRequest, message: str) -> HttpResponse:
         logout(request)
         messages.info(request, message)
-        return redirect(settings.LOGIN_URL)
+        # Back to the same page after signing in again (a path on this site, never content).
+        return redirect_to_login(request.get_full_path())
 
 
 def has_second_factor(user: object) -> bool:

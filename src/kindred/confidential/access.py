@@ -62,8 +62,16 @@ def allow(rule: Rule) -> Callable[[ViewFunc], ViewFunc]:
     return declare
 
 
-def allow_patterns(patterns: Iterable[URLPattern | URLResolver], rule: Rule) -> list[Any]:
-    """Declare a rule for a third-party URLconf (allauth), which enforces its own sign-in."""
+def allow_patterns(
+    patterns: Iterable[URLPattern | URLResolver],
+    rule: Rule,
+    *,
+    leave_out: frozenset[str] = frozenset(),
+) -> list[Any]:
+    """Declare a rule for a third-party URLconf (allauth), which enforces its own sign-in.
+
+    Patterns named in `leave_out` are dropped, for pages Kindred replaces with its own.
+    """
     declared: list[Any] = []
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
@@ -71,13 +79,13 @@ def allow_patterns(patterns: Iterable[URLPattern | URLResolver], rule: Rule) -> 
             declared.append(
                 URLResolver(
                     pattern.pattern,
-                    allow_patterns(pattern.url_patterns, rule),
+                    allow_patterns(pattern.url_patterns, rule, leave_out=leave_out),
                     pattern.default_kwargs,
                     pattern.app_name,
                     pattern.namespace,
                 )
             )
-        else:
+        elif pattern.name not in leave_out:
             view = pattern.callback
 
             def wrapped(request: HttpRequest, *args: Any, _view: ViewFunc = view, **kw: Any) -> Any:

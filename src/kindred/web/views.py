@@ -42,6 +42,14 @@ def account_security(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@allow(SIGNED_IN)
+def sign_in_email(request: AuthenticatedRequest) -> HttpResponse:
+    """Replaces allauth's email page: Kindred sends no verification emails, so letting a session
+    change its own sign-in address would turn a stolen session into a lasting takeover (with a
+    password reset to the new address). The address is changed by the program instead."""
+    return render(request, "web/sign_in_email.html")
+
+
 @allow(roles(*PROGRAM_STAFF_ROLES))
 def staff_home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
