@@ -5,18 +5,16 @@ Debian's /usr/bin/chromium is driven directly: Playwright never downloads a brow
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import importlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
-from django.test import Client
+from django.db import connection
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Playwright
 from playwright.sync_api import sync_playwright as start_playwright
-
-from kindred.accounts.models import User
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -31,7 +29,7 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 800}
 MOBILE = {"width": 320, "height": 640}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-# Serious and critical barriers fail the test; lesser findings are printed with them.
+# Serious and critical barriers fail the test; the report then lists every finding, lesser ones too.
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
@@ -55,6 +53,27 @@ class PageProblems:
             for text in self.console_errors + self.page_errors
             if "Content Security Policy" in text or "Content-Security-Policy" in text
         ]
+
+
+APPEND_ONLY = importlib.import_module("kindred.confidential.migrations.0002_audit_append_only")
+
+
+@pytest.fixture(autouse=True)
+def audit_log_emptied_before_flush(transactional_db: None) -> Iterator[None]:
+    """Let the transactional test database be flushed on SQLite.
+
+    Signing in writes audit entries, and the audit table refuses DELETE. PostgreSQL's flush is a
+    TRUNCATE, which the row trigger does not see; SQLite's flush is a DELETE, which it refuses.
+    So, after each test and before pytest-django's flush, the entries are removed with the
+    trigger lifted for that one statement and put back at once.
+    """
+    yield
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS audit_entry_no_delete")
+        cursor.execute("DELETE FROM confidential_auditentry")
+        cursor.execute(next(sql for sql in APPEND_ONLY.SQLITE if "audit_entry_no_delete" in sql))
 
 
 @pytest.fixture(scope="session")
@@ -97,26 +116,6 @@ def page(context: BrowserContext, page_problems: PageProblems) -> Page:
     return opened
 
 
-@pytest.fixture
-def sign_in_as(context: BrowserContext, live_server: object) -> Callable[[User], None]:
-    """Start the browser already signed in, for pages that are not about signing in."""
-
-    def sign_in(user: User) -> None:
-        client = Client()
-        client.force_login(user)
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": str(live_server),
-                }
-            ]
-        )
-
-    return sign_in
-
-
 def assert_accessible(page: Page) -> None:
     """axe-core finds no serious or critical violation on the page as it is now."""
     results = Axe().run(page)
@@ -124,9 +123,12 @@ def assert_accessible(page: Page) -> None:
     assert not blocking, f"{page.url}\n{results.generate_report()}"
 
 
-def assert_no_csp_errors(problems: PageProblems) -> None:
+def assert_page_loaded_cleanly(problems: PageProblems) -> None:
+    """Nothing was refused by the Content Security Policy, and nothing else went wrong either:
+    no uncaught script error, no stylesheet or script that failed to load."""
     assert not problems.csp_reports(), "\n".join(problems.csp_reports())
     assert not problems.page_errors, "\n".join(problems.page_errors)
+    assert not problems.console_errors, "\n".join(problems.console_errors)
 
 
 def save_screenshots(page: Page, name: str) -> None:

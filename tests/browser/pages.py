@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from playwright.sync_api import Locator, Page
 
 
@@ -13,7 +15,7 @@ class KindredPage:
     def __init__(self, page: Page) -> None:
         self.page = page
 
-    def open(self) -> KindredPage:
+    def open(self) -> Self:
         self.page.goto(self.path)
         return self
 
@@ -85,5 +87,23 @@ class AccountPage(KindredPage):
     path = "/account/"
 
 
+class ConfirmAccessPage(KindredPage):
+    """allauth asks for the password again before a second factor is added or changed."""
+
+    path = "/account/reauthenticate/"
+
+    def confirm(self, password: str) -> None:
+        self.page.get_by_label("Password").fill(password)
+        self.page.get_by_role("button", name="Confirm").click()
+
+
 class TotpSetUpPage(KindredPage):
     path = "/account/2fa/totp/activate/"
+
+    @property
+    def qr_code(self) -> Locator:
+        return self.main.get_by_role("img")
+
+    @property
+    def code_field(self) -> Locator:
+        return self.page.get_by_label("Authenticator code")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.conf import settings
 from playwright.sync_api import Page, Route, expect
@@ -10,7 +12,7 @@ from tests.browser.conftest import (
     MOBILE,
     PageProblems,
     assert_accessible,
-    assert_no_csp_errors,
+    assert_page_loaded_cleanly,
     save_screenshots,
 )
 from tests.browser.pages import HomePage
@@ -22,7 +24,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SEARCH_PAGE = "https://search.example.net/results"
 
 
-def stub(title: str) -> object:
+def stub(title: str) -> Callable[[Route], None]:
+    """A page with only a title and a heading, served in place of another site."""
+
     def fulfil(route: Route) -> None:
         route.fulfill(
             status=200,
@@ -54,11 +58,11 @@ def test_home_page_is_accessible_and_free_of_csp_errors(
     expect(home.quick_exit).to_be_visible()
     assert_accessible(page)
     save_screenshots(page, "home")
-    assert_no_csp_errors(page_problems)
+    assert_page_loaded_cleanly(page_problems)
 
 
 @pytest.mark.parametrize("width", [320, 1280])
-def test_quick_exit_covers_nothing(page: Page, width: int) -> None:
+def test_quick_exit_covers_nothing(page: Page, page_problems: PageProblems, width: int) -> None:
     # Given a person on the home page, on a phone or a desktop
     page.set_viewport_size({"width": width, "height": 640})
     home = HomePage(page).open()
@@ -72,6 +76,7 @@ def test_quick_exit_covers_nothing(page: Page, width: int) -> None:
         box = item.bounding_box()
         assert box is not None
         assert not overlaps(exit_box, box), f"Quick exit covers {item.inner_text()!r}"
+    assert_page_loaded_cleanly(page_problems)
 
 
 def test_home_page_fits_a_320_pixel_screen(page: Page, page_problems: PageProblems) -> None:
@@ -86,10 +91,19 @@ def test_home_page_fits_a_320_pixel_screen(page: Page, page_problems: PageProble
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= MOBILE["width"]
     expect(home.quick_exit).to_be_in_viewport()
-    assert_no_csp_errors(page_problems)
+
+    # When they scroll to the end of the page
+    footer = page.locator("footer")
+    footer.scroll_into_view_if_needed()
+    expect(footer).to_be_in_viewport()
+    expect(home.heading).not_to_be_in_viewport()
+
+    # Then Quick exit is still within reach
+    expect(home.quick_exit).to_be_in_viewport()
+    assert_page_loaded_cleanly(page_problems)
 
 
-def test_first_tab_reaches_a_visible_skip_link(page: Page) -> None:
+def test_first_tab_reaches_a_visible_skip_link(page: Page, page_problems: PageProblems) -> None:
     # Given a person who uses the keyboard, on the home page
     home = HomePage(page).open()
 
@@ -110,9 +124,12 @@ def test_first_tab_reaches_a_visible_skip_link(page: Page) -> None:
 
     # Then the main content has focus
     expect(home.main).to_be_focused()
+    assert_page_loaded_cleanly(page_problems)
 
 
-def test_quick_exit_leaves_at_once_and_back_does_not_return(page: Page) -> None:
+def test_quick_exit_leaves_at_once_and_back_does_not_return(
+    page: Page, page_problems: PageProblems
+) -> None:
     # Given a person who came from a search page to the home page
     page.route(SEARCH_PAGE, stub("Search results"))
     page.route(settings.QUICK_EXIT_URL, stub("Weather"))
@@ -135,3 +152,4 @@ def test_quick_exit_leaves_at_once_and_back_does_not_return(page: Page) -> None:
     # Then they see the search page they came from, not the home page
     expect(page).to_have_url(SEARCH_PAGE)
     expect(page.get_by_role("heading", name="Search results")).to_be_visible()
+    assert_page_loaded_cleanly(page_problems)

@@ -77,6 +77,9 @@ class RedactConfidentialFilter(logging.Filter):
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = redact(record.exc_text)
+        # Formatters print exc_text when it is set; dropping the live exception keeps any other
+        # handler from formatting it again, unredacted.
+        record.exc_info = None
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
         return True
