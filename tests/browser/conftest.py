@@ -5,14 +5,12 @@ Debian's /usr/bin/chromium is driven directly: Playwright never downloads a brow
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.db import connection
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Playwright
 from playwright.sync_api import sync_playwright as start_playwright
 
@@ -53,27 +51,6 @@ class PageProblems:
             for text in self.console_errors + self.page_errors
             if "Content Security Policy" in text or "Content-Security-Policy" in text
         ]
-
-
-APPEND_ONLY = importlib.import_module("kindred.confidential.migrations.0002_audit_append_only")
-
-
-@pytest.fixture(autouse=True)
-def audit_log_emptied_before_flush(transactional_db: None) -> Iterator[None]:
-    """Let the transactional test database be flushed on SQLite.
-
-    Signing in writes audit entries, and the audit table refuses DELETE. PostgreSQL's flush is a
-    TRUNCATE, which the row trigger does not see; SQLite's flush is a DELETE, which it refuses.
-    So, after each test and before pytest-django's flush, the entries are removed with the
-    trigger lifted for that one statement and put back at once.
-    """
-    yield
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER IF EXISTS audit_entry_no_delete")
-        cursor.execute("DELETE FROM confidential_auditentry")
-        cursor.execute(next(sql for sql in APPEND_ONLY.SQLITE if "audit_entry_no_delete" in sql))
 
 
 @pytest.fixture(scope="session")
