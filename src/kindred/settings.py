@@ -210,6 +210,7 @@ MFA_PASSKEY_LOGIN_ENABLED = False
 # factor StaffTwoFactorMiddleware demands, and so could open no page at all.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+USERSESSIONS_ADAPTER = "kindred.accounts.usersessions_adapter.KindredUserSessionsAdapter"
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # Session lifetime: staff are signed out after this many idle minutes; everyone after the

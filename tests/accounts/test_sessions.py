@@ -160,6 +160,12 @@ def test_people_see_their_sessions_and_can_end_the_others(
         assert office.get("/staff/")["Location"].startswith(LOGIN_URL)
         assert home.get("/staff/").status_code == 200
         assert UserSession.objects.filter(user=coordinator).count() == 1
+        # And ending it was recorded as a sign-out
+        assert AuditEntry.objects.filter(
+            action=AuditAction.SIGN_OUT,
+            object_id=str(coordinator.pk),
+            purpose="session ended from another session",
+        ).exists()
 
 
 def test_the_sessions_page_shows_only_ones_own_sessions(
