@@ -193,12 +193,12 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Kindred: "
+# Per client address, and per (client address, account): see KindredAccountAdapter for why there
+# is deliberately no limit on an account alone. (The linters mistake a rate for a password.)
+_RESET_PASSWORD_RATE = "20/m/ip,5/m/key"  # noqa: S105  # nosec B105
 ACCOUNT_RATE_LIMITS = {
-    # Per client address, and per (client address, account): see KindredAccountAdapter for why
-    # there is deliberately no limit on an account alone.
     "login_failed": "20/10m/ip,5/5m/key",
-    # A rate, not a password:
-    "reset_password": "20/m/ip,5/m/key",  # nosec B105
+    "reset_password": _RESET_PASSWORD_RATE,
 }
 MFA_ADAPTER = "kindred.accounts.mfa_adapter.KindredMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]

@@ -16,7 +16,8 @@ from kindred.demo import generator
 from kindred.programs import actions as program_actions
 from kindred.programs.models import Program
 
-# Printed by `kindred demo`, which runs only in debug mode; never a production credential.
+# DEMO_PASSWORD is printed by `kindred demo`, which runs only in debug mode; never a production
+# credential.
 DEMO_PASSWORD = "kindred-demo-only"  # noqa: S105  # nosec B105
 
 
