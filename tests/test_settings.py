@@ -110,6 +110,17 @@ def test_production_refuses_a_keyring_that_is_not_there(
     assert refused(kindred(tmp_path, "check", **variables), "KINDRED_KEYRING")
 
 
+def test_production_refuses_a_keyring_others_can_read(
+    tmp_path: Path, production: dict[str, str], keyring: Path
+) -> None:
+    keyring.chmod(0o644)
+
+    result = kindred(tmp_path, "check", **production)
+
+    assert refused(result, "KINDRED_KEYRING")
+    assert "chmod 600" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("variable", "value"),
     [

@@ -52,6 +52,10 @@ else:
         keyring_file.load(KEYRING_PATH)
     except keyring_file.KeyringError as error:
         raise ImproperlyConfigured(f"KINDRED_KEYRING: {error}") from None
+    if KEYRING_PATH.stat().st_mode & 0o077:
+        raise ImproperlyConfigured(
+            "KINDRED_KEYRING: the keyring file is readable by other users; `chmod 600` it."
+        )
 
 # --- Hosts and proxies ---------------------------------------------------------------------
 ALLOWED_HOSTS = env_list(

@@ -3,6 +3,7 @@ entry an attacker touched, with signed checkpoints catching rewrites and cut-off
 
 from __future__ import annotations
 
+import hashlib
 import io
 import itertools
 import json
@@ -68,6 +69,19 @@ class TestChain:
 
     def test_an_empty_log_verifies(self, checkpoint_dir: Path) -> None:
         assert verify_passes() == "audit log intact: 0 entries"
+
+    def test_verify_warns_when_there_is_no_checkpoint(self, checkpoint_dir: Path) -> None:
+        append(2)
+        out, err = io.StringIO(), io.StringIO()
+
+        call_command("audit_verify", stdout=out, stderr=err)
+
+        assert out.getvalue().strip() == "audit log intact: 2 entries"
+        assert "no checkpoint" in err.getvalue()
+        call_command("audit_checkpoint", stdout=io.StringIO())
+        err = io.StringIO()
+        call_command("audit_verify", stdout=io.StringIO(), stderr=err)
+        assert err.getvalue() == ""
 
     def test_a_checkpoint_is_signed_written_privately_and_verifies(
         self, checkpoint_dir: Path
@@ -181,11 +195,28 @@ class TestTamperingIsDetected:
 
         assert verify_fails().startswith("audit log broken at sequence number 4:")
 
+    def test_a_chain_recomputed_without_the_key_is_caught_without_a_checkpoint(self) -> None:
+        # Given someone who can write to the database but does not hold the keyring
+        # When they edit entry 3 and recompute it and every later link with plain SHA-256
+        execute("UPDATE confidential_auditentry SET purpose = %s WHERE seq = %s", ["curiosity", 3])
+        previous = AuditEntry.objects.get(seq=2).entry_hash
+        for entry in AuditEntry.objects.filter(seq__gte=3).order_by("seq"):
+            entry.prev_hash = previous
+            entry.entry_hash = hashlib.sha256(
+                audit.canonical_json(audit.hashed_values(entry))
+            ).hexdigest()
+            entry.save(update_fields=["prev_hash", "entry_hash"])
+            previous = entry.entry_hash
+        AuditHead.objects.filter(pk=1).update(entry_hash=previous)
+
+        # Then the first entry they touched is named: the links are keyed
+        assert verify_fails().startswith("audit log broken at sequence number 3:")
+
     def test_a_rewritten_chain_is_caught_by_a_checkpoint(self, checkpoint_dir: Path) -> None:
         # Given a checkpoint at entry 6
         call_command("audit_checkpoint", stdout=io.StringIO())
 
-        # When entry 3 is edited and every hash after it recomputed (the head too)
+        # When someone who also holds the keyring edits entry 3 and recomputes every link after it
         execute("UPDATE confidential_auditentry SET purpose = %s WHERE seq = %s", ["curiosity", 3])
         previous = AuditEntry.objects.get(seq=2).entry_hash
         for entry in AuditEntry.objects.filter(seq__gte=3).order_by("seq"):

@@ -137,3 +137,20 @@ def test_a_broken_format_string_still_logs_and_is_redacted(
 
     assert SECRET_TEXT not in stream.getvalue()
     assert REDACTED in stream.getvalue()
+
+
+def test_a_value_being_written_is_redacted_too(
+    filtered_log: tuple[logging.Logger, io.StringIO],
+) -> None:
+    # Given a value that was written through an encrypted field but never read back
+    forget_plaintexts()
+    Note.objects.create(title="written", secret_text=SECRET_TEXT)
+
+    # When careless code logs it (say, in an error about the save)
+    logger, stream = filtered_log
+    logger.error("could not finish saving %s", SECRET_TEXT)
+
+    # Then the log holds no trace of it
+    output = stream.getvalue()
+    assert SECRET_TEXT not in output
+    assert output.strip() == "ERROR kindred.tests.leaky could not finish saving [redacted]"

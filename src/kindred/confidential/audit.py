@@ -8,6 +8,7 @@ An entry holds ids, roles and categories, never a confidential value.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from kindred.confidential import keys
 from kindred.confidential.models import ActorType, AuditAction, AuditEntry, AuditHead
 
 GENESIS_HASH = "0" * 64
@@ -74,7 +76,10 @@ def hashed_values(entry: AuditEntry) -> dict[str, Any]:
 
 
 def compute_hash(entry: AuditEntry) -> str:
-    return hashlib.sha256(canonical_json(hashed_values(entry))).hexdigest()
+    """HMAC-SHA256 under the keyring's audit key: someone who can write to the database but does
+    not hold the keyring can neither recompute the chain after an edit nor forge new entries."""
+    key = keys.current_keyring().audit_key
+    return hmac.new(key, canonical_json(hashed_values(entry)), hashlib.sha256).hexdigest()
 
 
 def _locked_head() -> AuditHead:

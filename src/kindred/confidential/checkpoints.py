@@ -1,10 +1,11 @@
 """Signed checkpoints of the audit chain's head, and verification of the whole chain.
 
-The chain's SHA-256 links alone catch an edit, a deletion or a reordering, but someone with
-write access to the database could recompute every hash after a change, or cut off the newest
-entries. Checkpoints close both gaps: `kindred audit_checkpoint` writes the head (sequence number
-and hash) to a directory outside the database, signed with an HMAC key that lives only in the
-keyring; `kindred audit_verify` checks the chain and that every checkpoint still matches it.
+The chain's keyed links alone catch an edit, a deletion, a reordering or a forged entry by anyone
+without the keyring, but not the newest entries being cut off together with the head row, nor a
+rewrite by someone who also holds the keyring. Checkpoints close those gaps: `kindred
+audit_checkpoint` writes the head (sequence number and hash) to a directory outside the database,
+signed with an HMAC key that lives only in the keyring; `kindred audit_verify` checks the chain
+and that every checkpoint still matches it.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class Verdict:
     entries: int
     first_bad_seq: int | None = None
     reason: str = ""
+    checkpoints: int = 0
 
 
 def checkpoint_dir() -> Path:
@@ -154,4 +156,4 @@ def verify_chain() -> Verdict:
             count + 1,
             "the newest entries were cut off (the log ends before a checkpoint or its own head)",
         )
-    return Verdict(True, count)
+    return Verdict(True, count, checkpoints=len(checkpoints))

@@ -139,6 +139,8 @@ class _EncryptedMixin:
                 "prepare_for_bulk_create() before bulk_create()"
             )
         plaintext = self.encode_value(value)
+        # A value being written is as confidential as one read back: keep it out of log lines.
+        remember_plaintext(value)
         return Ciphertext(
             crypto.seal(model_instance.raw_data_key(), plaintext, self._context(model_instance))
         )

@@ -42,7 +42,13 @@ def unwrap(data_key: DataKey) -> bytes:
 
 def shred(data_key: DataKey) -> None:
     """Destroy a data key: every copy of the fields it sealed becomes unreadable for good."""
-    DataKey.objects.filter(pk=data_key.pk).update(wrapped=None, shredded_at=timezone.now())
+    # Imported here: the audit module signs entries with the keyring, through this module.
+    from kindred.confidential import audit
+    from kindred.confidential.models import AuditAction
+
+    with transaction.atomic():
+        DataKey.objects.filter(pk=data_key.pk).update(wrapped=None, shredded_at=timezone.now())
+        audit.record(AuditAction.SHRED, object_type="data_key", object_id=data_key.pk)
     data_key.refresh_from_db()
 
 

@@ -53,8 +53,9 @@ class ActorType(models.TextChoices):
 class AuditEntry(models.Model):
     """One link of the append-only chain. Holds ids and categories, never confidential values.
 
-    `entry_hash` is SHA-256 over the entry's canonical JSON, which includes `prev_hash`; editing,
-    deleting or reordering any entry breaks every hash after it (`kindred audit_verify`).
+    `entry_hash` is HMAC-SHA256 (keyring's audit key) over the entry's canonical JSON, which
+    includes `prev_hash`; editing, deleting or reordering any entry breaks every hash after it
+    (`kindred audit_verify`), and without the key nobody can recompute them.
     """
 
     seq = models.PositiveBigIntegerField(unique=True)

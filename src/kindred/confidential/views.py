@@ -7,11 +7,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kindred.accounts.models import Role
+from kindred.accounts.models import AuthenticatedRequest, Role
 from kindred.confidential import audit, keys
 from kindred.confidential.access import allow, roles
 from kindred.confidential.checkpoints import latest_checkpoint
-from kindred.confidential.models import AuditAction, AuditEntry, AuditHead
+from kindred.confidential.models import AuditAction, AuditHead
+from kindred.confidential.queries import audit_entries_for_director
 
 
 @allow(roles(Role.OPERATOR))
@@ -33,10 +34,10 @@ def operator_status(request: HttpRequest) -> HttpResponse:
 
 
 @allow(roles(Role.EXECUTIVE_DIRECTOR))
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     audit.record_request(
         request, AuditAction.VIEW, role=Role.EXECUTIVE_DIRECTOR, object_type="audit_log"
     )
-    entries = AuditEntry.objects.order_by("-seq")
+    entries = audit_entries_for_director(request.user)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "confidential/audit_log.html", {"page": page})

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from kindred.confidential.checkpoints import verify_chain
+from kindred.confidential.checkpoints import checkpoint_dir, verify_chain
 
 
 class Command(BaseCommand):
@@ -14,6 +14,11 @@ class Command(BaseCommand):
         verdict = verify_chain()
         if verdict.intact:
             self.stdout.write(f"audit log intact: {verdict.entries} entries")
+            if not verdict.checkpoints:
+                self.stderr.write(
+                    f"warning: no checkpoint in {checkpoint_dir()}: entries cut off at the end of "
+                    "the log would go unnoticed. Schedule `kindred audit_checkpoint`."
+                )
             return
         self.stderr.write(
             f"audit log broken at sequence number {verdict.first_bad_seq}: {verdict.reason}"

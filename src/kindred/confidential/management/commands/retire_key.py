@@ -4,8 +4,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kindred.confidential import audit, keys
 from kindred.confidential import keyring as keyring_file
-from kindred.confidential import keys
+from kindred.confidential.models import AuditAction
 
 
 class Command(BaseCommand):
@@ -25,4 +26,9 @@ class Command(BaseCommand):
             keyring_file.remove_kek(keys.current_keyring().path, version)
         except keyring_file.KeyringError as error:
             raise CommandError(str(error)) from None
+        audit.record(
+            AuditAction.KEY_ROTATION,
+            object_type="keyring",
+            purpose=f"retired key version {version}",
+        )
         self.stdout.write(f"Removed key-encryption key version {version} from the keyring.")
