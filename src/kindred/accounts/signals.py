@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from kindred.confidential import audit
-from kindred.confidential.models import ActorType, AuditAction
+from kindred.confidential.models import AuditAction
 
 SESSION_STARTED = "kindred_started_at"
 SESSION_SEEN = "kindred_seen_at"
@@ -25,7 +25,7 @@ def on_signed_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: 
         request.session[SESSION_SEEN] = now
     audit.record(
         AuditAction.SIGN_IN,
-        actor=audit.Actor(ActorType.USER, str(user.pk), ",".join(user.role_names())),
+        actor=audit.user_actor(user),
         object_type="account",
         object_id=user.pk,
     )
@@ -37,7 +37,7 @@ def on_signed_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs:
         return
     audit.record(
         AuditAction.SIGN_OUT,
-        actor=audit.Actor(ActorType.USER, str(user.pk), ",".join(user.role_names())),
+        actor=audit.user_actor(user),
         object_type="account",
         object_id=user.pk,
     )

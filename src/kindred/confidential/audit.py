@@ -48,13 +48,18 @@ SYSTEM = Actor(ActorType.SYSTEM)
 ANONYMOUS = Actor(ActorType.ANONYMOUS)
 
 
+def user_actor(user: Any, *, role: str = "") -> Actor:
+    """A signed-in person as an actor, with the roles they hold (or the one they acted in)."""
+    return Actor(ActorType.USER, str(user.pk), role or ",".join(user.role_names()))
+
+
 def actor_for(request: HttpRequest | None, *, role: str = "") -> Actor:
     """The actor behind a request: a signed-in user, a participant's access, or anonymous."""
     if request is None:
         return SYSTEM
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        return Actor(ActorType.USER, str(user.pk), role or ",".join(user.role_names()))
+        return user_actor(user, role=role)
     participant_access = getattr(request, "participant_access", None)
     if participant_access is not None:
         return Actor(ActorType.PARTICIPANT, str(participant_access.pk), "participant")
