@@ -105,7 +105,7 @@ def bench_audit(appends: int) -> dict[str, float]:
 
 
 def bench_rotation() -> dict[str, float]:
-    from kindred.confidential import keyring as keyring_file
+    from kindred.confidential import keyfile as keyring_file
     from kindred.confidential import keys
 
     ring = keys.current_keyring()

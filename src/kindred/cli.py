@@ -12,7 +12,7 @@ from pathlib import Path
 
 
 def _create_keyring(argv: list[str]) -> int:
-    from kindred.confidential import keyring
+    from kindred.confidential import keyfile as keyring
 
     if len(argv) != 1 or argv[0].startswith("-"):
         print("usage: kindred create_keyring PATH", file=sys.stderr)

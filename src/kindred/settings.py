@@ -10,7 +10,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from kindred.confidential import keyring as keyring_file
+from kindred.confidential import keyfile as keyring_file
 from kindred.config import env_bool, env_int, env_list, env_path, env_secret, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent

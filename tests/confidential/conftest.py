@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pytest_django.fixtures import Settings as SettingsWrapper
 
-from kindred.confidential import keyring as keyring_file
+from kindred.confidential import keyfile as keyring_file
 
 
 @pytest.fixture

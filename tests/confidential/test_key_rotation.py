@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from kindred.confidential import crypto, keys
-from kindred.confidential import keyring as keyring_file
+from kindred.confidential import keyfile as keyring_file
 from kindred.confidential.models import AuditAction, AuditEntry, DataKey
 from tests.confidential.testapp.models import Note
 

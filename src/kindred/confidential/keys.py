@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kindred.confidential import crypto
-from kindred.confidential import keyring as keyring_file
+from kindred.confidential import keyfile as keyring_file
 from kindred.confidential.models import DataKey
 
 

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kindred.confidential import audit, keys
-from kindred.confidential import keyring as keyring_file
+from kindred.confidential import keyfile as keyring_file
 from kindred.confidential.models import AuditAction
 
 

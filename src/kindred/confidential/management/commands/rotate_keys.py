@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from kindred.confidential import audit, keys
-from kindred.confidential import keyring as keyring_file
+from kindred.confidential import keyfile as keyring_file
 from kindred.confidential.models import AuditAction
 
 

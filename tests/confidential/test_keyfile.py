@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kindred.confidential import keyring as keyring_file
+from kindred.confidential import keyfile as keyring_file
 
 # Synthetic key material; what matters is that none of it ever appears in an error message.
 KEY_A = base64.b64encode(bytes(range(32))).decode()
