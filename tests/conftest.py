@@ -15,6 +15,10 @@ from kindred.accounts import actions as account_actions
 from kindred.accounts.models import Role, User
 from kindred.programs import actions as program_actions
 from kindred.programs.models import Program
+from kindred.topics.actions import ensure_seed_topics
+from kindred.topics.models import Topic
+from kindred.volunteers import actions as volunteer_actions
+from kindred.volunteers.models import VolunteerProfile
 
 PASSWORD = "correct horse battery staple"
 # A fixed, synthetic base32 secret for test authenticators (never a real person's).
@@ -50,6 +54,45 @@ def other_program(db: None) -> Program:
     )
 
 
+def make_volunteer(
+    program: Program,
+    *,
+    email: str = "applicant@example.org",
+    full_name: str = "Juniper Ambervale",
+    topics: list[str] | None = None,
+    status: str = "applied",
+    user: User | None = None,
+    **fields: object,
+) -> VolunteerProfile:
+    """A synthetic volunteer who applied, moved straight to `status` (no checks run here)."""
+    ensure_seed_topics()
+    chosen = list(Topic.objects.filter(slug__in=topics or ["stress-and-burnout", "grief-and-loss"]))
+    defaults: dict[str, object] = {
+        "full_name": full_name,
+        "email": email,
+        "phone": "555-0100",
+        "member_type": "lawyer",
+        "year_of_call": 2012,
+        "practice_setting": "small_firm",
+        "practice_areas": ["family"],
+        "region": "Calgary",
+        "about_me": "I practised family law for ten years and found my way through burnout.",
+        "references": [
+            {"name": "Marlowe Fernsby", "contact": "marlowe@example.org"},
+            {"name": "Odalys Hazelwick", "contact": "555-0101"},
+        ],
+        "capacity": 2,
+    }
+    defaults.update(fields)
+    volunteer = volunteer_actions.submit_application(
+        program, topics=chosen, languages=["English"], **defaults
+    )
+    if status != "applied" or user is not None:
+        VolunteerProfile.objects.filter(pk=volunteer.pk).update(status=status, user=user)
+        volunteer.refresh_from_db()
+    return volunteer
+
+
 def make_person(
     email: str, role: str | None, program: Program | None, *, second_factor: bool = True
 ) -> User:
@@ -58,6 +101,8 @@ def make_person(
         account_actions.grant_role(user, role, None if role == Role.OPERATOR else program)
     if second_factor:
         TOTP.activate(user, TOTP_SECRET)
+    if role == Role.VOLUNTEER and program is not None:
+        make_volunteer(program, email=email, status="active", user=user)
     return user
 
 

@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "kindred.confidential",
     "kindred.programs",
     "kindred.accounts",
+    "kindred.topics",
+    "kindred.volunteers",
     "kindred.demo",
 ]
 

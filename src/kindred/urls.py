@@ -23,7 +23,8 @@ urlpatterns = [
     path("staff/", web_views.staff_home, name="staff_home"),
     path("staff/programs/", include("kindred.programs.urls")),
     path("staff/audit/", confidential_views.audit_log, name="audit_log"),
-    path("volunteer/", web_views.volunteer_home, name="volunteer_home"),
+    path("", include("kindred.volunteers.urls")),
+    path("staff/topics/", include("kindred.topics.urls")),
     path("reports/", web_views.reports_home, name="reports_home"),
     path("operator/", confidential_views.operator_status, name="operator_status"),
 ]

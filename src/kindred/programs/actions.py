@@ -30,4 +30,8 @@ def create_program(
             object_id=program.pk,
             program_id=program.pk,
         )
+        # Imported here: volunteering builds on programs, not the other way round.
+        from kindred.volunteers.actions import set_up_volunteering
+
+        set_up_volunteering(program, actor=actor)
     return program

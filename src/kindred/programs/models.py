@@ -34,6 +34,13 @@ class Program(models.Model):
         validators=[validate_eligible_groups],
         help_text="Who may ask this program for support.",
     )
+    min_recovery_years = models.PositiveSmallIntegerField(
+        default=2,
+        help_text="Years in recovery a volunteer needs to support a topic that requires them.",
+    )
+    capacity_cap = models.PositiveSmallIntegerField(
+        default=3, help_text="The most people one volunteer may support at once."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -31,7 +31,7 @@ def start(request: AuthenticatedRequest) -> HttpResponse:
     if user.has_role(Role.REPORTING_VIEWER):
         return redirect("reports_home")
     if user.has_role(Role.VOLUNTEER):
-        return redirect("volunteer_home")
+        return redirect("volunteers:home")
     return render(request, "web/start.html")
 
 
@@ -62,16 +62,6 @@ def staff_home(request: AuthenticatedRequest) -> HttpResponse:
             "role_labels": [labels[name] for name in user.role_names()],
             "is_executive_director": user.has_role(Role.EXECUTIVE_DIRECTOR),
         },
-    )
-
-
-@allow(roles(Role.VOLUNTEER))
-def volunteer_home(request: AuthenticatedRequest) -> HttpResponse:
-    first_name = (request.user.full_name or "").split(" ")[0]
-    return render(
-        request,
-        "web/volunteer_home.html",
-        {"first_name": first_name, "has_second_factor": has_second_factor(request.user)},
     )
 
 
