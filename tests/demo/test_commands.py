@@ -13,6 +13,9 @@ from kindred.accounts.models import Membership, Role, User
 from kindred.confidential.models import AuditEntry
 from kindred.demo import loading
 from kindred.programs.models import Program
+from kindred.volunteers.models import VolunteerProfile
+from kindred.volunteers.pipeline import Status
+from kindred.volunteers.queries import is_matchable
 
 pytestmark = pytest.mark.django_db
 
@@ -76,9 +79,23 @@ def test_seed_demo_is_idempotent_and_encrypts_names() -> None:
     assert "requests: 5 generated, 0 stored" in out
     again = run("seed_demo", "--volunteers", "30", "--seed", "9")
     assert "volunteers: 5 created, 25 already there" in again
-    volunteers = User.objects.filter(memberships__role=Role.VOLUNTEER)
-    assert volunteers.count() == 30
-    person = volunteers.order_by("email").first()
+    assert VolunteerProfile.objects.count() == 30
+    person = VolunteerProfile.objects.order_by("applied_at").first()
     assert person is not None
     assert " " in person.full_name  # opened from ciphertext
-    assert not person.has_usable_password()  # invited later, never a default password
+    # Only volunteers past screening were invited, and none has a default password
+    invited = User.objects.filter(memberships__role=Role.VOLUNTEER)
+    assert invited.count() == VolunteerProfile.objects.filter(user__isnull=False).count()
+    assert not any(user.has_usable_password() for user in invited)
+
+
+def test_the_demo_shows_volunteers_at_every_step(settings) -> None:
+    settings.DEBUG = True
+    run("demo", "--no-serve")
+
+    statuses = set(VolunteerProfile.objects.values_list("status", flat=True))
+
+    assert statuses == set(Status)
+    # The demo volunteer account can be matched
+    demo_volunteer = VolunteerProfile.objects.get(user__email="volunteer@example.org")
+    assert is_matchable(demo_volunteer).ok

@@ -107,7 +107,36 @@ TOPICS = (
     "discrimination or harassment at work",
     "new to practice or still a student",
 )
+RECOVERY_TOPICS = ("alcohol use", "other substance use", "gambling and other process addictions")
 ASKER_KINDS = ("lawyer", "articling_student", "law_student", "judge", "other_legal_professional")
+MEMBER_TYPES = (
+    "lawyer",
+    "retired_lawyer",
+    "judge",
+    "articling_student",
+    "other_legal_professional",
+)
+PRACTICE_AREAS = (
+    "family",
+    "criminal",
+    "corporate",
+    "real estate",
+    "employment",
+    "wills and estates",
+    "litigation",
+    "immigration",
+    "tax",
+    "Indigenous law",
+)
+# Pipeline states and how common each is in a synthetic population.
+STATUSES = ("applied", "screening", "training", "active", "paused", "retired", "declined")
+STATUS_WEIGHTS = (8, 7, 8, 60, 7, 5, 5)
+ABOUT_ME = (
+    "I have practised for many years and know how heavy this work can get.",
+    "I went through a hard stretch early in my career and came out the other side.",
+    "Listening is what I do best; I am glad to share what helped me.",
+    "I balanced practice with caregiving and learned a lot about asking for help.",
+)
 
 
 @dataclass(frozen=True)
@@ -121,6 +150,11 @@ class SyntheticVolunteer:
     practice_setting: str
     topics: tuple[str, ...]
     capacity: int
+    status: str = "active"
+    member_type: str = "lawyer"
+    practice_areas: tuple[str, ...] = ()
+    recovery_years: tuple[tuple[str, int], ...] = ()
+    about_me: str = ""
 
 
 @dataclass(frozen=True)
@@ -153,8 +187,15 @@ def volunteers(seed: int, count: int) -> Iterator[SyntheticVolunteer]:
             languages=languages,
             year_of_call=rng.randint(1975, 2024),
             practice_setting=rng.choice(PRACTICE_SETTINGS),
-            topics=tuple(sorted(rng.sample(TOPICS, k=rng.randint(2, 6)))),
+            topics=(topics := tuple(sorted(rng.sample(TOPICS, k=rng.randint(2, 6))))),
             capacity=rng.choice((1, 2, 2, 3)),
+            status=rng.choices(STATUSES, weights=STATUS_WEIGHTS)[0],
+            member_type=rng.choices(MEMBER_TYPES, weights=(70, 10, 3, 10, 7))[0],
+            practice_areas=tuple(sorted(rng.sample(PRACTICE_AREAS, k=rng.randint(1, 3)))),
+            recovery_years=tuple(
+                (topic, rng.randint(1, 25)) for topic in topics if topic in RECOVERY_TOPICS
+            ),
+            about_me=rng.choice(ABOUT_ME),
         )
 
 

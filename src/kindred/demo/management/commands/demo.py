@@ -26,7 +26,10 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         program, _ = loading.ensure_programs()
         sign_ins = loading.ensure_demo_staff(program)
-        created = loading.load_volunteers(program, seed=options["seed"], count=40)
+        loading.ensure_demo_volunteer(program)
+        created = loading.load_volunteers(
+            program, seed=options["seed"], count=40, every_status_first=True
+        )
         port = options["port"]
         out = self.stdout
         out.write("")
