@@ -15,10 +15,14 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from kindred.accounts.models import User
 from kindred.confidential.models import AuditAction, AuditEntry
 from kindred.programs.models import Program
+from kindred.topics.actions import ensure_seed_topics
+from kindred.topics.models import Topic
+from kindred.volunteers.models import DebriefRequest, VolunteerProfile
 from tests.accounts.urlnames import url_for, url_names
 from tests.conftest import PERSONAS
 
@@ -103,8 +107,32 @@ programs:detail                      login  403    403    200    404    200    4
 audit_log                            login  403    403    403    403    200    403    403
 reports_home                         login  403    403    403    403    200    200    403
 operator_status                      login  403    403    403    403    403    403    200
-# Volunteers
-volunteer_home                       login  200    200    403    403    403    403    403
+# Volunteers: the public application
+volunteers:apply                     200    200    200    200    200    200    200    200
+volunteers:applied                   200    200    200    200    200    200    200    200
+# Volunteers: one's own portal (never anyone else's: no URL carries an id)
+volunteers:home                      login  200    200    403    403    403    403    403
+volunteers:profile                   login  200    200    403    403    403    403    403
+volunteers:agreement                 login  200    200    403    403    403    403    403
+volunteers:debrief                   login  200    200    403    403    403    403    403
+volunteers:wellbeing                 login  200    200    403    403    403    403    403
+volunteers:capacity                  login  vol    vol    403    403    403    403    403
+volunteers:pause                     login  vol    vol    403    403    403    403    403
+volunteers:resume                    login  vol    vol    403    403    403    403    403
+# Volunteers: staff pages, about the volunteer persona of the coordinator's program (the POST
+# endpoints answer 405 to a GET)
+volunteers:staff_list                login  403    403    200    200    200    403    403
+volunteers:staff_detail              login  403    403    200    404    200    403    403
+volunteers:staff_status              login  403    403    405    405    405    403    403
+volunteers:staff_screening           login  403    403    405    405    405    403    403
+volunteers:staff_training            login  403    403    405    405    405    403    403
+volunteers:staff_invite              login  403    403    405    405    405    403    403
+volunteers:staff_debrief             login  403    403    405    405    405    403    403
+volunteers:staff_agreement           login  403    403    403    403    200    403    403
+# The topic taxonomy: the Executive Director's
+topics:list                          login  403    403    403    403    200    403    403
+topics:new                           login  403    403    403    403    200    403    403
+topics:edit                          login  403    403    403    403    200    403    403
 """
 
 
@@ -139,11 +167,24 @@ def test_every_url_pattern_has_a_row() -> None:
     assert not stale, f"rows for URL patterns that no longer exist: {stale}"
 
 
+@pytest.fixture
+def samples(personas: dict[str, User | None]) -> dict[str, str]:
+    """Real objects of the coordinator's program for the URLs that name one."""
+    volunteer = personas["volunteer"]
+    assert volunteer is not None
+    profile = VolunteerProfile.objects.get(user=volunteer)
+    debrief = DebriefRequest.objects.create(volunteer=profile, note="", requested_at=timezone.now())
+    ensure_seed_topics()
+    topic = Topic.objects.order_by("pk").first()
+    assert topic is not None
+    return {"volunteer": str(profile.pk), "debrief": str(debrief.pk), "topic": str(topic.pk)}
+
+
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_authorization_matrix(
-    name: str, client_as: Callable[[str], Client], program: Program
+    name: str, client_as: Callable[[str], Client], program: Program, samples: dict[str, str]
 ) -> None:
-    url = url_for(name, program_id=program.pk)
+    url = url_for(name, program_id=program.pk, samples=samples)
     expected = dict(zip(PERSONAS, MATRIX[name], strict=True))
     actual = {persona: answer(client_as(persona).get(url)) for persona in PERSONAS}
     assert actual == expected

@@ -170,6 +170,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "kindred_cache",
+        # The default (300 entries) would let a flood of requests cull rate-limit counters and
+        # idempotency tokens early.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 }
 

@@ -12,6 +12,20 @@ SAMPLE_KWARGS: dict[str, dict[str, str]] = {
     "account_reset_password_from_key": {"uidb36": "1z", "key": "set-password"},
     "mfa_remove_webauthn": {"pk": "1"},
     "mfa_edit_webauthn": {"pk": "1"},
+    "volunteers:staff_detail": {"volunteer_id": "{volunteer}"},
+    "volunteers:staff_status": {"volunteer_id": "{volunteer}"},
+    "volunteers:staff_screening": {"volunteer_id": "{volunteer}"},
+    "volunteers:staff_training": {"volunteer_id": "{volunteer}"},
+    "volunteers:staff_invite": {"volunteer_id": "{volunteer}"},
+    "volunteers:staff_debrief": {"debrief_id": "{debrief}"},
+    "volunteers:staff_agreement": {"program_id": "{program}"},
+    "topics:edit": {"topic_id": "{topic}"},
+}
+# Stand-ins for objects a test did not make (the pages must answer a calm 404 for them).
+DUMMY_SAMPLES = {
+    "volunteer": "00000000-0000-4000-8000-000000000000",
+    "debrief": "00000000-0000-4000-8000-000000000000",
+    "topic": "999999",
 }
 
 
@@ -32,8 +46,7 @@ def url_names(resolver: URLResolver | None = None, namespace: str = "") -> list[
     return names
 
 
-def url_for(name: str, *, program_id: int) -> str:
-    kwargs = {
-        key: value.format(program=program_id) for key, value in SAMPLE_KWARGS.get(name, {}).items()
-    }
+def url_for(name: str, *, program_id: int, samples: dict[str, str] | None = None) -> str:
+    values = {**DUMMY_SAMPLES, **(samples or {}), "program": str(program_id)}
+    kwargs = {key: value.format(**values) for key, value in SAMPLE_KWARGS.get(name, {}).items()}
     return reverse(name, kwargs=kwargs or None)

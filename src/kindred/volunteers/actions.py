@@ -48,18 +48,22 @@ DEFAULT_TRAINING = (
     "Suicide-risk awareness",
     "Referrals and resources",
 )
-DEFAULT_AGREEMENT = """\
-As a peer support volunteer I agree to:
-
-1. Keep confidential everything a participant shares, within legal and ethical limits, and tell
-   the program coordinator at once if I believe someone is at imminent risk of serious harm.
-2. Listen and share my own experience, strength and hope; never give legal, medical or financial
-   advice; and refer what is beyond my competency to the coordinator or a professional resource.
-3. Keep my role clear and my personal boundaries; say "no" to requests that make me uncomfortable.
-4. Tell the coordinator, free of judgment, if a match is not working, and accept a change of peer
-   requested by either side without asking for a reason.
-5. Keep no notes of what is said; record only the date, mode and length of each contact.
-"""
+DEFAULT_AGREEMENT = "\n\n".join(
+    (
+        "As a peer support volunteer I agree to:",
+        "1. Keep confidential everything a participant shares, within legal and ethical limits, "
+        "and tell the program coordinator at once if I believe someone is at imminent risk of "
+        "serious harm.",
+        "2. Listen and share my own experience, strength and hope; never give legal, medical or "
+        "financial advice; and refer what is beyond my competency to the coordinator or a "
+        "professional resource.",
+        '3. Keep my role clear and my personal boundaries; say "no" to requests that make me '
+        "uncomfortable.",
+        "4. Tell the coordinator, free of judgment, if a match is not working, and accept a "
+        "change of peer requested by either side without asking for a reason.",
+        "5. Keep no notes of what is said; record only the date, mode and length of each contact.",
+    )
+)
 
 
 def _audit(actor: audit.Actor, action: str, volunteer: VolunteerProfile, purpose: str = "") -> None:

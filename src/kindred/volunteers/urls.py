@@ -21,9 +21,7 @@ urlpatterns = [
     # Staff: coordinators and Executive Directors of the volunteer's program.
     path("staff/volunteers/", staff.volunteer_list, name="staff_list"),
     path("staff/volunteers/<uuid:volunteer_id>/", staff.volunteer_detail, name="staff_detail"),
-    path(
-        "staff/volunteers/<uuid:volunteer_id>/status/", staff.change_status, name="staff_status"
-    ),
+    path("staff/volunteers/<uuid:volunteer_id>/status/", staff.change_status, name="staff_status"),
     path(
         "staff/volunteers/<uuid:volunteer_id>/screening/",
         staff.record_screening,
@@ -35,9 +33,7 @@ urlpatterns = [
         name="staff_training",
     ),
     path("staff/volunteers/<uuid:volunteer_id>/invite/", staff.invite, name="staff_invite"),
-    path(
-        "staff/debriefs/<uuid:debrief_id>/resolve/", staff.resolve_debrief, name="staff_debrief"
-    ),
+    path("staff/debriefs/<uuid:debrief_id>/resolve/", staff.resolve_debrief, name="staff_debrief"),
     # Executive Director: the program's agreement.
     path(
         "staff/programs/<int:program_id>/agreement/",

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from kindred.accounts.middleware import has_second_factor
 from kindred.accounts.models import PROGRAM_STAFF_ROLES, AuthenticatedRequest, Role
+from kindred.confidential import audit
 from kindred.confidential.access import PUBLIC, SIGNED_IN, allow, roles
+from kindred.confidential.models import AuditAction
+from kindred.volunteers.models import DebriefRequest
+from kindred.volunteers.queries import (
+    EXPIRING_WITHIN_DAYS,
+    ListFilters,
+    filtered_volunteers,
+    volunteers_to_check_in_with,
+    volunteers_visible_to_staff,
+)
 
 
 @allow(PUBLIC)
@@ -54,13 +65,38 @@ def sign_in_email(request: AuthenticatedRequest) -> HttpResponse:
 def staff_home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     labels = dict(Role.choices)
+    visible = volunteers_visible_to_staff(request)
+    check_in = volunteers_to_check_in_with(request)
+    if check_in:
+        # The gentle check-in list shows names: one audited view for the list.
+        audit.record_request(
+            request,
+            AuditAction.VIEW,
+            object_type="volunteer_check_ins",
+            purpose=f"{len(check_in)} shown",
+        )
+    is_director = user.has_role(Role.EXECUTIVE_DIRECTOR)
     return render(
         request,
         "web/staff_home.html",
         {
             "programs": user.programs_with_role(*PROGRAM_STAFF_ROLES),
             "role_labels": [labels[name] for name in user.role_names()],
-            "is_executive_director": user.has_role(Role.EXECUTIVE_DIRECTOR),
+            "is_executive_director": is_director,
+            "directed_programs": user.programs_with_role(Role.EXECUTIVE_DIRECTOR)
+            if is_director
+            else [],
+            "check_in": check_in,
+            # Dates and links only: no name or note leaves the volunteer's file here.
+            "open_debriefs": DebriefRequest.objects.filter(
+                volunteer__in=visible, resolved_at__isnull=True
+            )
+            .only("id", "volunteer_id", "requested_at")
+            .order_by("requested_at"),
+            "training_expiring": filtered_volunteers(
+                visible, ListFilters(training_expiring=True), timezone.localdate()
+            ).count(),
+            "expiring_days": EXPIRING_WITHIN_DAYS,
         },
     )
 
