@@ -54,4 +54,4 @@ def test_the_director_sees_their_programs_and_not_another(
     assert other_sign_in.seq not in shown
     # And opening the log was itself recorded
     assert AuditEntry.objects.filter(action=AuditAction.VIEW, object_type="audit_log").exists()
-    assert "Opening this page is recorded" in response.content.decode()
+    assert "Opening this file is recorded" in response.content.decode()
