@@ -14,7 +14,7 @@ from kindred.programs.models import Program
 from kindred.topics.models import Topic
 from kindred.volunteers import actions
 from kindred.volunteers.models import ScreeningItem, TrainingModule, VolunteerProfile
-from kindred.volunteers.queries import is_matchable
+from kindred.volunteers.queries import ProgramRules, is_matchable, volunteer_facts
 from tests.conftest import make_volunteer
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +109,15 @@ def test_expiry_a_new_agreement_a_pause_and_recovery_each_make_them_unmatchable(
         recovery_years={"alcohol-use": 1},
     )
     volunteer = VolunteerProfile.objects.get(pk=volunteer.pk)
-    # The recovery screening item now applies too, and was recorded above
+    # A new recovery claim was never screened: the coordinator confirms recovery time again
+    assert is_matchable(volunteer).reason == (
+        "screening 'Recovery time confirmed for topics that require it' is not recorded"
+    )
+    recovery_item = ScreeningItem.objects.get(program=program, only_with_recovery_topics=True)
+    actions.record_screening(
+        volunteer, recovery_item, completed_on=date(2026, 11, 22), by=coordinator
+    )
+    # And the declared years are still too few
     assert is_matchable(volunteer).reason == "'Alcohol use' needs 2 years in recovery; 1 declared"
 
 
@@ -134,3 +142,31 @@ def test_illegal_moves_are_refused(program: Program, coordinator: User) -> None:
 
 def _topics(*slugs: str) -> list[Topic]:
     return list(Topic.objects.filter(slug__in=slugs))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_lowered_program_cap_applies_at_once(program: Program, coordinator: User) -> None:
+    volunteer = make_volunteer(program, status="active", capacity=3)
+    screen_and_train(volunteer, coordinator)
+    actions.sign_agreement(volunteer, by=coordinator)
+    volunteer = VolunteerProfile.objects.get(pk=volunteer.pk)
+
+    facts = volunteer_facts(volunteer, ProgramRules.load(program))
+    assert facts.capacity == 3
+    program.capacity_cap = 1
+    program.save()
+    assert volunteer_facts(volunteer, ProgramRules.load(program)).capacity == 1
+
+
+def test_two_moves_of_the_same_volunteer_take_turns(program: Program, coordinator: User) -> None:
+    # Given two coordinators who both loaded an applicant in training
+    volunteer = make_volunteer(program, status="training")
+    first = VolunteerProfile.objects.get(pk=volunteer.pk)
+    second = VolunteerProfile.objects.get(pk=volunteer.pk)
+
+    # When one declines them and the other, on a stale page, tries to activate them
+    actions.change_status(first, "declined", by=coordinator, declined_reason="Synthetic reason")
+
+    # Then the second move is judged against the row as it now is, and refused
+    with pytest.raises(ValidationError, match="from declined to active"):
+        actions.change_status(second, "active", by=coordinator)

@@ -491,7 +491,9 @@ def test_a_drop_in_well_being_brings_a_gentle_prompt(
     home = client.get(reverse("staff_home")).content.decode()
     assert "Consider checking in with" in home
     assert f"{detail_url(volunteer)}#wellbeing" in home
-    assert AuditEntry.objects.filter(object_type="volunteer_check_ins").exists()
+    assert AuditEntry.objects.filter(
+        object_type="volunteer", object_id=str(volunteer.pk), purpose="check-in prompt"
+    ).exists()
 
 
 def test_a_debrief_request_is_shown_and_marked_held(

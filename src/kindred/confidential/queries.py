@@ -8,6 +8,8 @@ from django.db.models.functions import Cast, Replace
 from kindred.accounts.models import Membership, Role, User
 from kindred.confidential.models import ActorType, AuditEntry
 
+INSTALLATION_WIDE = ("topic", "keyring")
+
 
 def _without_hyphens(expression: object) -> Replace:
     # User ids are UUIDs: SQLite stores them as 32 hex digits, PostgreSQL prints them with
@@ -30,6 +32,8 @@ def audit_entries_for_director(user: User) -> QuerySet[AuditEntry]:
         .filter(
             Q(program_id__in=programs)
             | Q(program_id__isnull=True, actor_type=ActorType.USER, actor_ref__in=members)
+            # Changes every program shares (the topic taxonomy, keys) are shown to every director.
+            | Q(program_id__isnull=True, object_type__in=INSTALLATION_WIDE)
         )
         .order_by("-seq")
     )

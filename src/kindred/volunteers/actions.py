@@ -134,13 +134,17 @@ def change_status(
     declined_reason: str = "",
     at: datetime | None = None,
 ) -> VolunteerProfile:
-    if not can_move(volunteer.status, to):
-        raise ValidationError(
-            f"A volunteer cannot move from {volunteer.status} to {to}.", code="bad_transition"
-        )
     now = at or timezone.now()
     with transaction.atomic():
-        previous = volunteer.status
+        # Checked against the row as it is now, locked: two coordinators moving the same
+        # volunteer at once take turns, and the second sees the first one's move.
+        current = VolunteerProfile.objects.select_for_update().get(pk=volunteer.pk)
+        if not can_move(current.status, to):
+            raise ValidationError(
+                f"A volunteer cannot move from {current.status} to {to}.", code="bad_transition"
+            )
+        volunteer.paused_until = current.paused_until
+        previous = current.status
         volunteer.status = to
         volunteer.status_changed_at = now
         fields = ["status", "status_changed_at"]
@@ -229,8 +233,14 @@ def invite(volunteer: VolunteerProfile, *, by: User, base_url: str) -> User:
         raise ValidationError("Only volunteers in training or active can be invited.")
     with transaction.atomic():
         user = volunteer.user
-        if user is None:
-            user = User.objects.filter(email=volunteer.email.strip().lower()).first()
+        if user is None and User.objects.filter(email=volunteer.email.strip().lower()).exists():
+            # The address on a public application is not verified: linking an existing account
+            # would hand a stranger's application (and a volunteer role) to whoever owns it.
+            raise ValidationError(
+                "An account with this email address already exists. Ask the operator to link "
+                "it to this volunteer; Kindred will not do so on the strength of an application.",
+                code="account_exists",
+            )
         if user is None:
             user = account_actions.create_account(
                 email=volunteer.email, full_name=volunteer.full_name, actor=_actor(by)
@@ -274,6 +284,7 @@ def update_profile(
     **fields: Any,
 ) -> VolunteerProfile:
     with transaction.atomic():
+        recovery_before = _recovery_claims(volunteer)
         for name, value in fields.items():
             setattr(volunteer, name, value)
         if languages is not None:
@@ -284,7 +295,23 @@ def update_profile(
         if topics is not None:
             volunteer.topics.set(topics)
         _audit(_actor(by), AuditAction.UPDATE, volunteer, "profile updated")
+        if _recovery_claims(volunteer) - recovery_before:
+            # A new recovery topic, or new years for one, was never screened: the coordinator
+            # confirms recovery time again before the volunteer can be matched.
+            ScreeningRecord.objects.filter(
+                volunteer=volunteer, item__only_with_recovery_topics=True
+            ).delete()
+            _audit(_actor(by), AuditAction.UPDATE, volunteer, "recovery screening to redo")
     return volunteer
+
+
+def _recovery_claims(volunteer: VolunteerProfile) -> set[tuple[str, object]]:
+    """(topic slug, declared years) for every supported topic that requires recovery time."""
+    years = volunteer.recovery_years or {}
+    return {
+        (topic.slug, years.get(topic.slug))
+        for topic in volunteer.topics.filter(requires_recovery_time=True)
+    }
 
 
 def set_capacity(volunteer: VolunteerProfile, capacity: int, *, by: User) -> VolunteerProfile:
@@ -320,10 +347,19 @@ def resume(volunteer: VolunteerProfile, *, by: User) -> VolunteerProfile:
     return volunteer
 
 
-def sign_agreement(volunteer: VolunteerProfile, *, by: User) -> AgreementSignature:
+def sign_agreement(
+    volunteer: VolunteerProfile, *, by: User, version: int | None = None
+) -> AgreementSignature:
+    """Sign the current agreement; with `version`, only if that is still the current one (the
+    version the volunteer read), so nobody signs a text they did not see."""
     current = Agreement.objects.filter(program_id=volunteer.program_id).order_by("-version").first()
     if current is None:
         raise ValidationError("The program has not published an agreement yet.")
+    if version is not None and version != current.version:
+        raise ValidationError(
+            "The agreement changed while you were reading it. Please read this version.",
+            code="agreement_changed",
+        )
     with transaction.atomic():
         signature, _ = AgreementSignature.objects.get_or_create(
             volunteer=volunteer, agreement=current, defaults={"signed_at": timezone.now()}
@@ -337,12 +373,10 @@ def publish_agreement(
 ) -> Agreement:
     """A new version: every volunteer is unmatchable until they sign it."""
     with transaction.atomic():
-        latest = (
-            Agreement.objects.select_for_update()
-            .filter(program=program)
-            .order_by("-version")
-            .first()
-        )
+        # The program row is the lock: two publishers (even of the very first version) take
+        # turns instead of colliding on the version number.
+        Program.objects.select_for_update().filter(pk=program.pk).first()
+        latest = Agreement.objects.filter(program=program).order_by("-version").first()
         agreement = Agreement.objects.create(
             program=program,
             version=(latest.version + 1) if latest else 1,

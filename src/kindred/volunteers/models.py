@@ -99,6 +99,10 @@ class VolunteerProfile(EncryptedModel):
     applied_at = models.DateTimeField()
     status_changed_at = models.DateTimeField()
     invited_at = models.DateTimeField(null=True, blank=True)
+    # SHA-256 of the public form's one-time submission id: a second send records nothing.
+    submission_digest = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     # The earliest date a required training expires (kept up to date by the actions), so the
     # list can filter "expiring within 30 days" in the database.
     training_expires_on = models.DateField(null=True, blank=True, db_index=True)
@@ -253,16 +257,15 @@ class AgreementSignature(models.Model):
         return f"signature of v{self.agreement_id}"
 
 
-class WellbeingCheck(models.Model):
-    """An optional monthly answer from 1 to 5 to "How are you doing?", seen by the coordinator."""
+class WellbeingCheck(EncryptedModel):
+    """An optional monthly answer from 1 to 5 to "How are you doing?", seen by the coordinator.
+    The answer is encrypted: how a volunteer is coping is theirs and the coordinator's."""
 
     volunteer = models.ForeignKey(
         VolunteerProfile, on_delete=models.CASCADE, related_name="wellbeing_checks"
     )
     month = models.DateField(help_text="The first day of the month it is for.")
-    score = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
+    score = EncryptedJSONField()  # a whole number from 1 to 5 (checked by the action)
     answered_at = models.DateTimeField()
 
     class Meta:

@@ -102,7 +102,8 @@ def volunteer_facts(volunteer: VolunteerProfile, rules: ProgramRules) -> Volunte
         current_agreement=rules.current_agreement.version if rules.current_agreement else None,
         signed_agreement=max(signed_versions, default=None),
         paused_until=volunteer.paused_until,
-        capacity=volunteer.capacity,
+        # A lowered program cap applies at once, whatever capacity a volunteer chose before.
+        capacity=min(volunteer.capacity, rules.program.capacity_cap),
         open_matches=open_match_count(volunteer),
     )
 

@@ -67,14 +67,13 @@ def staff_home(request: AuthenticatedRequest) -> HttpResponse:
     labels = dict(Role.choices)
     visible = volunteers_visible_to_staff(request)
     check_in = volunteers_to_check_in_with(request)
-    if check_in:
-        # The gentle check-in list shows names: one audited view for the list.
-        audit.record_request(
-            request,
-            AuditAction.VIEW,
-            object_type="volunteer_check_ins",
-            purpose=f"{len(check_in)} shown",
-        )
+    # The gentle check-in list shows names: every volunteer shown is recorded.
+    audit.record_many(
+        AuditAction.VIEW,
+        [audit.Subject("volunteer", volunteer.pk, volunteer.program_id) for volunteer in check_in],
+        actor=audit.actor_for(request),
+        purpose="check-in prompt",
+    )
     is_director = user.has_role(Role.EXECUTIVE_DIRECTOR)
     return render(
         request,

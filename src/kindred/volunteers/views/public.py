@@ -1,12 +1,14 @@
 """The public "Volunteer with us" application (no account).
 
 Anyone may send it, so it guards itself without getting in a person's way:
-* a one-time submission id in each form, claimed in the shared cache when its application is
-  recorded, so a refresh, Back or a double click never records a second one;
+* a one-time submission id in each form, whose digest is stored (unique) with the application it
+  recorded, so a refresh, Back or a double click never records a second one — in the database,
+  not the cache, so no flood of applications can push rate-limit counters out of the cache;
 * a honeypot field people never see (nor screen readers announce): whatever fills it is a bot,
   and is thanked like anyone else while nothing is kept;
-* a limit on applications recorded from one client address (APPLICATION_RATES), answered
-  with 429 and the form as typed, never with a lost answer or an error page.
+* a limit on applications recorded from one client address, and on all applications together
+  (APPLICATION_RATES), answered with 429 and the form as typed, never with a lost answer or an
+  error page.
 Nothing the person typed goes into a URL: the thank-you page is the same for everyone.
 """
 
@@ -18,7 +20,7 @@ import secrets
 from typing import Any
 
 from allauth.core.internal import ratelimit
-from django.core.cache import cache
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -26,18 +28,20 @@ from kindred.confidential.access import PUBLIC, allow
 from kindred.programs.models import Program
 from kindred.volunteers.actions import submit_application
 from kindred.volunteers.forms.public import ApplicationForm
+from kindred.volunteers.models import VolunteerProfile
 
 SUBMISSION_FIELD = "submission"
 HONEYPOT_FIELD = "website"
-# A used submission id is remembered this long: Back and "send again" within it change nothing.
-SUBMISSION_SECONDS = 7 * 24 * 3600
 SUBMISSION_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 # Recorded applications per client address (allauth's limiter: its client-address rules,
 # including KINDRED_TRUSTED_PROXY_COUNT, and its cache). Generous for an office behind one
 # address, too slow for a flood. Only applications that would be recorded count: someone
 # correcting mistakes is never slowed down.
 RATE_ACTION = "volunteer_application"
-APPLICATION_RATES = {RATE_ACTION: "5/10m/ip,20/1d/ip"}
+# The "key" rate counts every application, from anywhere: a flood from many addresses can fill
+# the coordinators' list no faster than this.
+APPLICATION_RATES = {RATE_ACTION: "5/10m/ip,20/1d/ip,300/1d/key"}
+EVERYONE = "all-applications"
 RETRY_AFTER_SECONDS = 600
 
 TOO_MANY = (
@@ -63,7 +67,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         # A bot: thank it like anyone else, so it learns nothing, and keep nothing.
         return redirect("volunteers:applied")
     submission_id = request.POST.get(SUBMISSION_FIELD, "")
-    if SUBMISSION_SHAPE.fullmatch(submission_id) and cache.get(_used_key(submission_id)):
+    if SUBMISSION_SHAPE.fullmatch(submission_id) and _already_recorded(submission_id):
         return redirect("volunteers:applied")  # sent already: refresh, Back or double click
 
     form = ApplicationForm(request.POST, programs=programs)
@@ -75,28 +79,29 @@ def apply(request: HttpRequest) -> HttpResponse:
         return _form_page(request, form, new_submission_id())
 
     usage = ratelimit.consume(
-        request, app="kindred.volunteers", action=RATE_ACTION, config=APPLICATION_RATES
+        request,
+        app="kindred.volunteers",
+        action=RATE_ACTION,
+        config=APPLICATION_RATES,
+        key=EVERYONE,
     )
     if usage is None:
         form.add_error(None, TOO_MANY)
         response = _form_page(request, form, submission_id, status=429)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
-    # Claimed before recording, so a second request racing this one finds it taken.
-    if not cache.add(_used_key(submission_id), "used", SUBMISSION_SECONDS):
-        usage.rollback()
-        return redirect("volunteers:applied")
     program = form.chosen_program(form.cleaned_data)
     if program is None:  # a valid form always has one; never record an application without
         usage.rollback()
-        cache.delete(_used_key(submission_id))
         return redirect("volunteers:apply")
     try:
-        submit_application(program, **form.application())
-    except BaseException:
-        # Nothing was recorded: the same form may be sent again.
-        cache.delete(_used_key(submission_id))
+        submit_application(program, submission_digest=_digest(submission_id), **form.application())
+    except IntegrityError:
+        # A second request with the same id won the race: that one was recorded.
         usage.rollback()
+        return redirect("volunteers:applied")
+    except BaseException:
+        usage.rollback()  # nothing was recorded: the same form may be sent again
         raise
     return redirect("volunteers:applied")
 
@@ -110,9 +115,12 @@ def new_submission_id() -> str:
     return secrets.token_urlsafe(32)
 
 
-def _used_key(submission_id: str) -> str:
-    digest = hashlib.sha256(submission_id.encode()).hexdigest()
-    return f"volunteers:application-sent:{digest}"
+def _digest(submission_id: str) -> str:
+    return hashlib.sha256(submission_id.encode()).hexdigest()
+
+
+def _already_recorded(submission_id: str) -> bool:
+    return VolunteerProfile.objects.filter(submission_digest=_digest(submission_id)).exists()
 
 
 def _form_page(

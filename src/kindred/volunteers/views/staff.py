@@ -55,7 +55,6 @@ from kindred.volunteers.queries import (
     RulesCache,
     filtered_volunteers,
     is_matchable,
-    programs_run_by,
     volunteers_visible_to_staff,
     wellbeing_dropped,
     wellbeing_trend,
@@ -106,14 +105,13 @@ def volunteer_list(request: AuthenticatedRequest) -> HttpResponse:
         )
         for volunteer in page
     ]
-    # Names are confidential: one entry for the page of the list, not one per row.
-    program_ids = list(programs_run_by(request).values_list("pk", flat=True))
-    audit.record_request(
-        request,
+    # Names are confidential: every volunteer shown is recorded, so the audit log can answer
+    # "who saw this volunteer", in one append for the whole page.
+    audit.record_many(
         AuditAction.VIEW,
-        object_type="volunteer_list",
-        program_id=program_ids[0] if len(program_ids) == 1 else None,
-        purpose=f"page {page.number}",
+        [audit.Subject("volunteer", row.volunteer.pk, row.volunteer.program_id) for row in rows],
+        actor=audit.actor_for(request),
+        purpose="listed",
     )
     return render(
         request,
@@ -349,10 +347,15 @@ def invite(request: AuthenticatedRequest, volunteer_id: UUID) -> HttpResponse:
         actions.invite(volunteer, by=request.user, base_url=request.build_absolute_uri("/"))
     except ValidationError as error:
         _refused(request, error)
-    except (smtplib.SMTPException, OSError):
+    except (smtplib.SMTPException, OSError) as error:
         # The account exists (the action committed it); only the email failed. No address or
         # name in the log.
-        logger.exception("invitation email for volunteer %s could not be sent", volunteer.pk)
+        # Not logger.exception: an SMTP error's text can quote the recipient's address.
+        logger.error(
+            "invitation email for volunteer %s could not be sent (%s)",
+            volunteer.pk,
+            type(error).__name__,
+        )
         messages.error(
             request,
             "The account is ready but the email could not be sent. Try again in a few minutes.",

@@ -270,7 +270,17 @@ def agreement(request: AuthenticatedRequest, profile: VolunteerProfile) -> HttpR
                     "then sign it.",
                 )
                 return redirect("volunteers:agreement")
-            signature = actions.sign_agreement(profile, by=request.user)
+            try:
+                signature = actions.sign_agreement(
+                    profile, by=request.user, version=form.cleaned_data["version"]
+                )
+            except ValidationError:
+                messages.warning(
+                    request,
+                    "The agreement changed while you were reading it. Please read this version, "
+                    "then sign it.",
+                )
+                return redirect("volunteers:agreement")
             messages.success(
                 request,
                 f"Thank you. You signed version {signature.agreement.version} of the agreement.",
