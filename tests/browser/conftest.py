@@ -5,7 +5,7 @@ Debian's /usr/bin/chromium is driven directly: Playwright never downloads a brow
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,11 +70,25 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium.close()
 
 
-@pytest.fixture
-def context(browser: Browser, live_server: object) -> Iterator[BrowserContext]:
+def new_context(browser: Browser, live_server: object) -> BrowserContext:
+    """A browser with no cookies of its own yet, that can reach the live server only."""
     fresh = browser.new_context(viewport=DESKTOP, base_url=str(live_server), locale="en-CA")
     # Nothing may leave the machine: any request to another host is answered here or refused.
     fresh.route(lambda url: not url.startswith(str(live_server)), lambda route: route.abort())
+    return fresh
+
+
+def watched_page(context: BrowserContext, problems: PageProblems) -> Page:
+    opened = context.new_page()
+    opened.set_default_timeout(10_000)
+    opened.on("console", problems.record_console)
+    opened.on("pageerror", problems.record_page_error)
+    return opened
+
+
+@pytest.fixture
+def context(browser: Browser, live_server: object) -> Iterator[BrowserContext]:
+    fresh = new_context(browser, live_server)
     yield fresh
     fresh.close()
 
@@ -86,11 +100,24 @@ def page_problems() -> PageProblems:
 
 @pytest.fixture
 def page(context: BrowserContext, page_problems: PageProblems) -> Page:
-    opened = context.new_page()
-    opened.set_default_timeout(10_000)
-    opened.on("console", page_problems.record_console)
-    opened.on("pageerror", page_problems.record_page_error)
-    return opened
+    return watched_page(context, page_problems)
+
+
+@pytest.fixture
+def another_person(
+    browser: Browser, live_server: object, page_problems: PageProblems
+) -> Iterator[Callable[[], Page]]:
+    """Opens the browser of someone else (their own cookies, so their own session), checked
+    like `page`: its console and CSP errors go to the same `page_problems`."""
+    opened: list[BrowserContext] = []
+
+    def open_page() -> Page:
+        opened.append(new_context(browser, live_server))
+        return watched_page(opened[-1], page_problems)
+
+    yield open_page
+    for context in opened:
+        context.close()
 
 
 def assert_accessible(page: Page) -> None:
@@ -111,6 +138,9 @@ def assert_page_loaded_cleanly(problems: PageProblems) -> None:
 def save_screenshots(page: Page, name: str) -> None:
     """A full-page picture at desktop width and at 320 px, for a person to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
+    # From the top: a full-page picture taken further down draws the sticky quick-exit bar
+    # across the middle of the page, where it was on screen, instead of at the top.
+    page.evaluate("window.scrollTo(0, 0)")
     size = page.viewport_size or DESKTOP
     page.set_viewport_size(DESKTOP)
     page.screenshot(path=ARTIFACTS / f"{name}-desktop.png", full_page=True)

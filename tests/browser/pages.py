@@ -107,3 +107,162 @@ class TotpSetUpPage(KindredPage):
     @property
     def code_field(self) -> Locator:
         return self.page.get_by_label("Authenticator code")
+
+
+# --- Volunteers ------------------------------------------------------------------------------
+
+
+class VolunteerApplicationPage(KindredPage):
+    """The public "Volunteer with us" form: questions grouped under headings, no account."""
+
+    path = "/volunteer-with-us/"
+
+    def question(self, legend: str) -> Locator:
+        """A question with several answers (a fieldset), found by its legend."""
+        return self.page.get_by_role("group", name=legend)
+
+    def give_contact_details(self, full_name: str, email: str) -> None:
+        self.page.get_by_label("Your full name").fill(full_name)
+        self.page.get_by_label("Email address").fill(email)
+
+    def describe_work(
+        self, *, member_type: str, year_of_call: int, practice_setting: str, region: str
+    ) -> None:
+        self.question("Which best describes you?").get_by_label(member_type, exact=True).check()
+        self.page.get_by_label("Year you were called to the bar").fill(str(year_of_call))
+        self.question("Where do you practise?").get_by_label(practice_setting, exact=True).check()
+        self.page.get_by_label("City or region").fill(region)
+
+    def choose_languages(self, *languages: str) -> None:
+        group = self.question("Which languages could you offer support in?")
+        for language in languages:
+            group.get_by_label(language, exact=True).check()
+
+    def choose_topics(self, *topics: str) -> None:
+        group = self.question("Which topics could you support someone with?")
+        for topic in topics:
+            group.get_by_label(topic, exact=True).check()
+
+    def give_reference(self, which: str, name: str, contact: str) -> None:
+        """`which` is "first" or "second"."""
+        self.page.get_by_label(f"Name of your {which} reference").fill(name)
+        self.page.get_by_label(f"Email or phone number of your {which} reference").fill(contact)
+
+    def choose_capacity(self, answer: str) -> None:
+        group = self.question("How many people could you support at the same time?")
+        group.get_by_label(answer, exact=True).check()
+
+    def send(self) -> None:
+        self.page.get_by_role("button", name="Send my application").click()
+
+
+class ApplicationSentPage(KindredPage):
+    path = "/volunteer-with-us/thank-you/"
+
+
+class StaffVolunteerListPage(KindredPage):
+    """Every volunteer of the coordinator's programs, one row each."""
+
+    path = "/staff/volunteers/"
+
+    def row(self, full_name: str) -> Locator:
+        return self.main.get_by_role("row").filter(
+            has=self.page.get_by_role("link", name=full_name, exact=True)
+        )
+
+    def cell(self, full_name: str, column: str) -> Locator:
+        """A volunteer's value in a column (each cell is labelled with its column's heading,
+        which is also how the table reads as cards on a narrow screen)."""
+        return self.row(full_name).locator(f'td[data-label="{column}"]')
+
+    def open_volunteer(self, full_name: str) -> None:
+        self.main.get_by_role("link", name=full_name, exact=True).click()
+
+
+class StaffVolunteerPage(KindredPage):
+    """One volunteer's file: profile, status, screening, training, agreement and account."""
+
+    @property
+    def summary(self) -> Locator:
+        """The line under the name: status, program, and whether they can be matched."""
+        return self.main.locator(".scope-reminder").first
+
+    def section(self, title: str) -> Locator:
+        return self.main.get_by_role("region", name=title, exact=True)
+
+    def step_row(self, section: str, name: str) -> Locator:
+        """A row of the screening or training table, found by the step's name."""
+        return (
+            self.section(section)
+            .get_by_role("row")
+            .filter(has=self.page.get_by_role("rowheader", name=name))
+        )
+
+    def move_to(self, status: str) -> None:
+        status_section = self.section("Status")
+        status_section.get_by_label("Move to").select_option(label=status)
+        status_section.get_by_role("button", name="Change status").click()
+
+    def record_screening(self, item: str, done_on: str) -> None:
+        screening = self.section("Screening")
+        screening.get_by_label("Screening step").select_option(label=item)
+        screening.get_by_label("Done on").fill(done_on)
+        screening.get_by_role("button", name="Record screening").click()
+
+    def record_training(self, module: str, completed_on: str) -> None:
+        training = self.section("Training")
+        training.get_by_label("Training module").select_option(label=module)
+        training.get_by_label("Completed on").fill(completed_on)
+        training.get_by_role("button", name="Record training").click()
+
+    def invite(self) -> None:
+        self.section("Account").get_by_role("button", name="Invite to set up an account").click()
+
+
+class SetPasswordPage(KindredPage):
+    """Where the one-time link in the invitation leads: the volunteer chooses a password."""
+
+    def choose_password(self, password: str) -> None:
+        self.page.get_by_label("New Password", exact=True).fill(password)
+        self.page.get_by_label("New Password (again)").fill(password)
+        self.page.get_by_role("button", name="Change Password").click()
+
+
+class VolunteerHomePage(KindredPage):
+    """The volunteer's portal home: whether they can be matched, capacity, pause and resume."""
+
+    path = "/volunteer/"
+
+    @property
+    def where_things_stand(self) -> Locator:
+        return self.main.get_by_role("region", name="Where things stand")
+
+    def open_agreement(self) -> None:
+        self.main.get_by_role("link", name="The volunteer agreement").click()
+
+    def set_capacity(self, people: int) -> None:
+        form = self.main.get_by_role("article").filter(has_text="How many people, and when")
+        form.get_by_label("How many people can you support at once?").select_option(str(people))
+        form.get_by_role("button", name="Save").click()
+
+    @property
+    def pause_until(self) -> Locator:
+        return self.main.get_by_label("Pause until")
+
+    def pause(self) -> None:
+        self.main.get_by_role("button", name="Pause", exact=True).click()
+
+    def resume(self) -> None:
+        self.main.get_by_role("button", name="Resume now").click()
+
+
+class VolunteerAgreementPage(KindredPage):
+    path = "/volunteer/agreement/"
+
+    @property
+    def agreement_text(self) -> Locator:
+        return self.main.get_by_role("article")
+
+    def sign(self) -> None:
+        self.main.get_by_label("I have read and agree").check()
+        self.main.get_by_role("button", name="Sign").click()

@@ -263,6 +263,9 @@ class ApplicationForm(forms.Form):
 
         # Replaced in place (same position): the range ends with the current year.
         self.fields["year_of_call"] = self._year_of_call_field(timezone.localdate().year)
+        # Needed in some cases, checked in clean(): their hints say when, never "(optional)".
+        self.fields["year_of_call"].required_when = "called to the bar"  # type: ignore[attr-defined]
+        self.fields["languages"].required_when = "no other language typed"  # type: ignore[attr-defined]
 
         # The most anyone may choose; a program with a lower cap is checked in clean().
         most = min(MAX_CAPACITY, max((program.capacity_cap for program in programs), default=1))
@@ -290,7 +293,10 @@ class ApplicationForm(forms.Form):
             required=False,
             min_value=FIRST_YEAR_OF_CALL,
             max_value=this_year,
-            help_text="Leave it empty if you have not been called, for example as a student.",
+            help_text=(
+                "Needed for lawyers, retired lawyers and judges. Leave it empty if you have not "
+                "been called, for example as a student."
+            ),
             widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             error_messages={
                 "invalid": "Enter your year of call as four digits, for example 2012.",
@@ -302,12 +308,12 @@ class ApplicationForm(forms.Form):
     @staticmethod
     def _recovery_field(topic: Topic) -> forms.IntegerField:
         name = f"“{topic.name}”"
-        return forms.IntegerField(
+        field = forms.IntegerField(
             label=f"Years in recovery: {topic.name}",
             required=False,
             min_value=0,
             max_value=80,
-            help_text=f"Only if you chose {name}. Whole years, for example 4.",
+            help_text=f"Needed if you chose {name}. Whole years, for example 4.",
             widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             error_messages={
                 "invalid": f"Enter your years in recovery for {name} as a whole number.",
@@ -315,6 +321,8 @@ class ApplicationForm(forms.Form):
                 "max_value": f"Enter your years in recovery for {name} from 0 to 80.",
             },
         )
+        field.required_when = "topic chosen"  # type: ignore[attr-defined]
+        return field
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -102,6 +102,8 @@ class ProfileForm(forms.Form):
                 ),
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             )
+            # Needed when the topic is chosen (checked in clean), so never "(optional)".
+            self.fields[name].required_when = "topic chosen"  # type: ignore[attr-defined]
             if topic.slug in declared and not self.is_bound:
                 self.initial.setdefault(name, declared[topic.slug])
             order.append(name)
