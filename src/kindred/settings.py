@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "kindred.accounts",
     "kindred.topics",
     "kindred.volunteers",
+    "kindred.intake",
     "kindred.demo",
 ]
 
@@ -111,6 +112,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "kindred.accounts.middleware.SessionLifetimeMiddleware",
     "kindred.accounts.middleware.StaffTwoFactorMiddleware",
+    "kindred.intake.participant_access.ParticipantAccessMiddleware",
     "kindred.confidential.access.AccessPolicyMiddleware",
 ]
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("staff/programs/", include("kindred.programs.urls")),
     path("staff/audit/", confidential_views.audit_log, name="audit_log"),
     path("", include("kindred.volunteers.urls")),
+    path("", include("kindred.intake.urls")),
     path("staff/topics/", include("kindred.topics.urls")),
     path("reports/", web_views.reports_home, name="reports_home"),
     path("operator/", confidential_views.operator_status, name="operator_status"),

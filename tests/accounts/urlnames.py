@@ -20,12 +20,18 @@ SAMPLE_KWARGS: dict[str, dict[str, str]] = {
     "volunteers:staff_debrief": {"debrief_id": "{debrief}"},
     "volunteers:staff_agreement": {"program_id": "{program}"},
     "topics:edit": {"topic_id": "{topic}"},
+    "intake:staff_detail": {"request_id": "{request}"},
+    "intake:staff_status": {"request_id": "{request}"},
+    "intake:staff_concern": {"concern_id": "{concern}"},
+    "intake:staff_concern_status": {"concern_id": "{concern}"},
 }
 # Stand-ins for objects a test did not make (the pages must answer a calm 404 for them).
 DUMMY_SAMPLES = {
     "volunteer": "00000000-0000-4000-8000-000000000000",
     "debrief": "00000000-0000-4000-8000-000000000000",
     "topic": "999999",
+    "request": "00000000-0000-4000-8000-000000000000",
+    "concern": "00000000-0000-4000-8000-000000000000",
 }
 
 

@@ -19,7 +19,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, URLResolver
 
 from kindred.confidential import audit
@@ -28,6 +28,7 @@ from kindred.confidential.models import AuditAction
 logger = logging.getLogger(__name__)
 
 ViewFunc = Callable[..., HttpResponse]
+PARTICIPANT_SIGN_IN = "intake:my_sign_in"
 M = TypeVar("M", bound=Model)
 
 
@@ -37,15 +38,20 @@ class Rule:
 
     public: bool = False
     roles: frozenset[str] = frozenset()
+    participant: bool = False
 
     def describe(self) -> str:
         if self.public:
             return "anyone"
+        if self.participant:
+            return "the participant signed in to their own request"
         return "roles: " + ", ".join(sorted(self.roles)) if self.roles else "signed-in people"
 
 
 PUBLIC = Rule(public=True)
 SIGNED_IN = Rule()
+# A participant signed in (reference and passphrase, or emailed code) to their own request.
+PARTICIPANT = Rule(participant=True)
 
 
 def roles(*names: str) -> Rule:
@@ -108,6 +114,8 @@ def rule_for(view: Any) -> Rule | None:
 def permits(rule: Rule, request: HttpRequest) -> bool:
     if rule.public:
         return True
+    if rule.participant:
+        return getattr(request, "participant_access", None) is not None
     user = request.user
     if not user.is_authenticated:
         return False
@@ -138,6 +146,9 @@ class AccessPolicyMiddleware:
             return refuse(request, object_id=url_name[:64])
         if permits(rule, request):
             return None
+        if rule.participant:
+            # Their own request is reached by signing in at /my/, never with a staff account.
+            return redirect(PARTICIPANT_SIGN_IN)
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return refuse(request, object_id=url_name[:64])

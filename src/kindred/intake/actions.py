@@ -1,0 +1,310 @@
+"""Every write about requests and concerns goes through here; each one is audited."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kindred.accounts.models import PROGRAM_STAFF_ROLES, Membership, User
+from kindred.confidential import audit, keys
+from kindred.confidential.models import AuditAction
+from kindred.intake import passphrases
+from kindred.intake.models import (
+    Channel,
+    Concern,
+    ConcernStatus,
+    ConcernUrgency,
+    CrisisResource,
+    RequestStatusChange,
+    RiskAnswer,
+    SupportRequest,
+    TriageStatus,
+)
+from kindred.intake.risk import mentions_risk
+from kindred.programs.models import Program
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CRISIS_RESOURCES = (
+    ("Suicide Crisis Helpline", "Call or text 9-8-8, any time, day or night", "988", False),
+    ("Emergency services", "Call 9-1-1 if you or someone else is in danger now", "911", False),
+    (
+        "The program's own 24/7 line (placeholder)",
+        "Placeholder: the program adds its own 24/7 support line here",
+        "",
+        True,
+    ),
+)
+ALERT_SUBJECT = "Kindred: a request is waiting"
+ALERT_BODY = (
+    "An urgent request is waiting.\n\nPlease sign in to Kindred and open the request queue.\n"
+)
+
+
+def set_up_intake(program: Program) -> None:
+    if not CrisisResource.objects.filter(program=program).exists():
+        CrisisResource.objects.bulk_create(
+            CrisisResource(
+                program=program,
+                name=name,
+                how=how,
+                tel=tel,
+                is_placeholder=placeholder,
+                position=position,
+            )
+            for position, (name, how, tel, placeholder) in enumerate(DEFAULT_CRISIS_RESOURCES)
+        )
+
+
+@dataclass(frozen=True)
+class Submitted:
+    request: SupportRequest
+    passphrase: str  # shown once, never stored
+
+
+def is_urgent(risk_answer: str, free_text: str) -> bool:
+    return risk_answer == RiskAnswer.YES or mentions_risk(free_text)
+
+
+def submit_request(
+    program: Program,
+    *,
+    channel: str = Channel.WEB,
+    by: User | None = None,
+    submission_digest: str | None = None,
+    at: datetime | None = None,
+    **fields: Any,
+) -> Submitted:
+    """Record a request (from the web form, or a coordinator after a phone call), and alert
+    on-call staff at once when it is urgent. The request is saved before any email is tried,
+    so it is never lost when sending fails."""
+    now = at or timezone.now()
+    passphrase = passphrases.new_passphrase()
+    urgent = is_urgent(fields.get("risk_answer", ""), fields.get("free_text", ""))
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                support_request = SupportRequest(
+                    program=program,
+                    reference=passphrases.new_reference(),
+                    passphrase_hash=passphrases.hash_passphrase(passphrase),
+                    channel=channel,
+                    urgent=urgent,
+                    created_at=now,
+                    status_changed_at=now,
+                    acknowledged_at=now,
+                    submission_digest=submission_digest,
+                    **fields,
+                )
+                if support_request.sign_in_email:
+                    support_request.sign_in_email_index = keys.blind_index(
+                        "participant-email", support_request.sign_in_email
+                    )
+                support_request.save()
+                RequestStatusChange.objects.create(
+                    request=support_request,
+                    to_status=TriageStatus.NEW,
+                    changed_by=by,
+                    by_participant=by is None,
+                    changed_at=now,
+                )
+                audit.record(
+                    AuditAction.CREATE,
+                    actor=_actor(by),
+                    object_type="support_request",
+                    object_id=support_request.pk,
+                    program_id=program.pk,
+                    purpose=f"{channel} request{' (urgent)' if urgent else ''}",
+                )
+            break
+        except IntegrityError:
+            # A reference collision (rare) tries again; a repeated submission does not.
+            if (
+                submission_digest
+                and SupportRequest.objects.filter(submission_digest=submission_digest).exists()
+            ):
+                raise
+            if attempt == 4:
+                raise
+    if urgent:
+        alert_on_call(support_request)
+    return Submitted(support_request, passphrase)
+
+
+def on_call_addresses(program: Program) -> list[str]:
+    return sorted(
+        set(
+            Membership.objects.filter(program=program, role__in=PROGRAM_STAFF_ROLES).values_list(
+                "user__email", flat=True
+            )
+        )
+    )
+
+
+def alert_on_call(item: SupportRequest | Concern) -> bool:
+    """A discreet email to the program's coordinators: no name, no topic, no content."""
+    recipients = on_call_addresses(item.program)
+    try:
+        if recipients:
+            send_mail(ALERT_SUBJECT, ALERT_BODY, None, recipients)
+    except Exception as error:
+        logger.error(
+            "urgent alert for %s %s could not be sent (%s)",
+            item._meta.model_name,
+            item.pk,
+            type(error).__name__,
+        )
+        type(item).objects.filter(pk=item.pk).update(alert_failed=True)
+        item.alert_failed = True
+        return False
+    if isinstance(item, SupportRequest):
+        now = timezone.now()
+        SupportRequest.objects.filter(pk=item.pk).update(alert_sent_at=now)
+        item.alert_sent_at = now
+    return True
+
+
+def change_status(
+    support_request: SupportRequest,
+    to: str,
+    *,
+    by: User | None = None,
+    by_participant: bool = False,
+    at: datetime | None = None,
+) -> SupportRequest:
+    now = at or timezone.now()
+    with transaction.atomic():
+        current = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
+        previous = current.status
+        if previous == to:
+            return support_request
+        support_request.status = to
+        support_request.status_changed_at = now
+        fields = ["status", "status_changed_at"]
+        if to == TriageStatus.CONTACTED and current.first_contact_at is None:
+            support_request.first_contact_at = now
+            fields.append("first_contact_at")
+        support_request.save(update_fields=fields)
+        RequestStatusChange.objects.create(
+            request=support_request,
+            from_status=previous,
+            to_status=to,
+            changed_by=by,
+            by_participant=by_participant,
+            changed_at=now,
+        )
+        _audit(support_request, AuditAction.UPDATE, by, by_participant, f"status {previous} → {to}")
+    return support_request
+
+
+def withdraw(support_request: SupportRequest) -> SupportRequest:
+    return change_status(support_request, TriageStatus.WITHDRAWN, by_participant=True)
+
+
+def update_contact(
+    support_request: SupportRequest, contact: dict[str, Any], *, by: User | None = None
+) -> SupportRequest:
+    with transaction.atomic():
+        support_request.contact = contact
+        support_request.save(update_fields=["contact"])
+        _audit(support_request, AuditAction.UPDATE, by, by is None, "contact preferences updated")
+    return support_request
+
+
+def set_sign_in_email(support_request: SupportRequest, email: str) -> SupportRequest:
+    with transaction.atomic():
+        support_request.sign_in_email = email.strip()
+        support_request.sign_in_email_index = (
+            keys.blind_index("participant-email", email) if email.strip() else ""
+        )
+        support_request.save(update_fields=["sign_in_email", "sign_in_email_index"])
+        _audit(support_request, AuditAction.UPDATE, None, True, "sign-in email updated")
+    return support_request
+
+
+def request_deletion(support_request: SupportRequest) -> SupportRequest:
+    with transaction.atomic():
+        if support_request.deletion_requested_at is None:
+            support_request.deletion_requested_at = timezone.now()
+            support_request.save(update_fields=["deletion_requested_at"])
+            _audit(support_request, AuditAction.UPDATE, None, True, "deletion requested")
+    return support_request
+
+
+def record_export(support_request: SupportRequest, *, what: str) -> None:
+    _audit(support_request, AuditAction.EXPORT, None, True, f"participant downloaded {what}")
+
+
+def submit_concern(
+    program: Program,
+    *,
+    by: User | None = None,
+    submission_digest: str | None = None,
+    at: datetime | None = None,
+    **fields: Any,
+) -> Concern:
+    now = at or timezone.now()
+    with transaction.atomic():
+        concern = Concern.objects.create(
+            program=program,
+            created_at=now,
+            status_changed_at=now,
+            submission_digest=submission_digest,
+            **fields,
+        )
+        audit.record(
+            AuditAction.CREATE,
+            actor=_actor(by),
+            object_type="concern",
+            object_id=concern.pk,
+            program_id=program.pk,
+            purpose=f"concern ({concern.urgency})",
+        )
+    if concern.urgency == ConcernUrgency.NOW:
+        alert_on_call(concern)
+    return concern
+
+
+def change_concern_status(concern: Concern, to: str, *, by: User) -> Concern:
+    with transaction.atomic():
+        previous = concern.status
+        concern.status = ConcernStatus(to)
+        concern.status_changed_at = timezone.now()
+        concern.save(update_fields=["status", "status_changed_at"])
+        audit.record(
+            AuditAction.UPDATE,
+            actor=_actor(by),
+            object_type="concern",
+            object_id=concern.pk,
+            program_id=concern.program_id,
+            purpose=f"status {previous} → {to}",
+        )
+    return concern
+
+
+def _actor(user: User | None) -> audit.Actor:
+    return audit.user_actor(user) if user is not None else audit.ANONYMOUS
+
+
+def _audit(
+    support_request: SupportRequest, action: str, by: User | None, by_participant: bool, why: str
+) -> None:
+    actor = (
+        audit.Actor("participant", str(support_request.pk), "participant")
+        if by_participant and by is None
+        else _actor(by)
+    )
+    audit.record(
+        action,
+        actor=actor,
+        object_type="support_request",
+        object_id=support_request.pk,
+        program_id=support_request.program_id,
+        purpose=why,
+    )
