@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Callable, Iterator
 
 import pyotp
@@ -13,6 +14,9 @@ from django.test import Client
 
 from kindred.accounts import actions as account_actions
 from kindred.accounts.models import Role, User
+from kindred.intake.actions import submit_request
+from kindred.intake.models import SupportRequest
+from kindred.intake.participant_access import SESSION_KEY, SESSION_SEEN
 from kindred.programs import actions as program_actions
 from kindred.programs.models import Program
 from kindred.topics.actions import ensure_seed_topics
@@ -33,6 +37,7 @@ PERSONAS = (
     "executive_director",
     "reporting_viewer",
     "operator",
+    "participant",
 )
 
 
@@ -93,6 +98,20 @@ def make_volunteer(
     return volunteer
 
 
+def make_support_request(program: Program, **fields: object) -> SupportRequest:
+    """A synthetic request for support, from the web form (no alert unless urgent)."""
+    ensure_seed_topics()
+    values: dict[str, object] = {
+        "asker_kind": "lawyer",
+        "topics": ["stress-and-burnout"],
+        "free_text": "Synthetic words about a hard month at work.",
+        "risk_answer": "no",
+        "contact": {"methods": ["phone"], "phone": "555-0100", "leave_message": False},
+    }
+    values.update(fields)
+    return submit_request(program, **values).request  # type: ignore[arg-type]
+
+
 def make_person(
     email: str, role: str | None, program: Program | None, *, second_factor: bool = True
 ) -> User:
@@ -123,9 +142,25 @@ def personas(program: Program, other_program: Program) -> dict[str, User | None]
 
 
 @pytest.fixture
-def client_as(personas: dict[str, User | None]) -> Callable[[str], Client]:
+def participant_request(program: Program) -> SupportRequest:
+    """The participant persona's own request (they have no account)."""
+    return make_support_request(program, call_me="Persona participant")
+
+
+@pytest.fixture
+def client_as(
+    personas: dict[str, User | None], request: pytest.FixtureRequest
+) -> Callable[[str], Client]:
     def make(name: str) -> Client:
         client = Client()
+        if name == "participant":
+            # Made only when asked for, so other tests see no extra request.
+            participant_request = request.getfixturevalue("participant_request")
+            session = client.session
+            session[SESSION_KEY] = str(participant_request.pk)
+            session[SESSION_SEEN] = time.time()
+            session.save()
+            return client
         user = personas[name]
         if user is not None:
             client.force_login(user)

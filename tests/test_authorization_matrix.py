@@ -19,12 +19,13 @@ from django.utils import timezone
 
 from kindred.accounts.models import User
 from kindred.confidential.models import AuditAction, AuditEntry
+from kindred.intake.actions import submit_concern
 from kindred.programs.models import Program
 from kindred.topics.actions import ensure_seed_topics
 from kindred.topics.models import Topic
 from kindred.volunteers.models import DebriefRequest, VolunteerProfile
 from tests.accounts.urlnames import url_for, url_names
-from tests.conftest import PERSONAS
+from tests.conftest import PERSONAS, make_support_request
 
 pytestmark = pytest.mark.django_db
 
@@ -54,85 +55,113 @@ REDIRECTS = {
     "vol": To("/volunteer/"),
     "report": To("/reports/"),
     "oper": To("/operator/"),
+    "my": To("/my/"),  # a participant's pages: sign in to your own request first
+    "myhome": To("/my/request/"),  # already signed in to your own request
 }
 
 # Columns, in the order of PERSONAS: anonymous, volunteer, other_volunteer, coordinator (of the
 # program in the URL), other_coordinator (of another program), executive_director,
-# reporting_viewer, operator. Numbers are status codes: 403 is a refusal by the access policy
+# reporting_viewer, operator, participant (signed in at /my/ to their own request, no
+# account). Numbers are status codes: 403 is a refusal by the access policy
 # (audited), 404 is "not found", the same for what exists but is not theirs (audited).
 TABLE = """
-#                                    anon   vol    vol2   coord  coord2 direct board  oper
+#                                    anon   vol    vol2   coord  coord2 direct board  oper   part
 # Public pages
-home                                 200    200    200    200    200    200    200    200
-healthz                              200    200    200    200    200    200    200    200
+home                                 200    200    200    200    200    200    200    200    200
+healthz                              200    200    200    200    200    200    200    200    200
 # Sign-in router and one's own account
-start                                login  vol    vol    staff  staff  staff  report oper
-account_security                     login  200    200    200    200    200    200    200
+start                                login  vol    vol    staff  staff  staff  report oper   login
+account_security                     login  200    200    200    200    200    200    200    login
 # allauth: signing in and out (sign-up answers, calmly, that it is closed)
-account_login                        200    start  start  start  start  start  start  start
-account_logout                       home   200    200    200    200    200    200    200
-account_inactive                     200    200    200    200    200    200    200    200
-account_signup                       200    start  start  start  start  start  start  start
-account_reauthenticate               login  200    200    200    200    200    200    200
-account_confirm_login_code           login  start  start  start  start  start  start  start
-mfa_authenticate                     login  start  start  start  start  start  start  start
-mfa_reauthenticate                   login  200    200    200    200    200    200    200
+account_login                        200    start  start  start  start  start  start  start  200
+account_logout                       home   200    200    200    200    200    200    200    home
+account_inactive                     200    200    200    200    200    200    200    200    200
+account_signup                       200    start  start  start  start  start  start  start  200
+account_reauthenticate               login  200    200    200    200    200    200    200    login
+account_confirm_login_code           login  start  start  start  start  start  start  start  login
+mfa_authenticate                     login  start  start  start  start  start  start  start  login
+mfa_reauthenticate                   login  200    200    200    200    200    200    200    login
 # allauth: e-mail addresses and passwords (links with a wrong key get a calm page)
-account_email                        login  200    200    200    200    200    200    200
-account_email_verification_sent      200    200    200    200    200    200    200    200
-account_confirm_email                200    200    200    200    200    200    200    200
-account_change_password              login  200    200    200    200    200    200    200
-account_set_password                 login  chpw   chpw   chpw   chpw   chpw   chpw   chpw
-account_reset_password               200    200    200    200    200    200    200    200
-account_reset_password_done          200    200    200    200    200    200    200    200
-account_reset_password_from_key      200    200    200    200    200    200    200    200
-account_reset_password_from_key_done 200    200    200    200    200    200    200    200
+account_email                        login  200    200    200    200    200    200    200    login
+account_email_verification_sent      200    200    200    200    200    200    200    200    200
+account_confirm_email                200    200    200    200    200    200    200    200    200
+account_change_password              login  200    200    200    200    200    200    200    login
+account_set_password                 login  chpw   chpw   chpw   chpw   chpw   chpw   chpw   login
+account_reset_password               200    200    200    200    200    200    200    200    200
+account_reset_password_done          200    200    200    200    200    200    200    200    200
+account_reset_password_from_key      200    200    200    200    200    200    200    200    200
+account_reset_password_from_key_done 200    200    200    200    200    200    200    200    200
 # allauth: two-step sign-in (every persona has an authenticator app, no recovery codes yet)
-mfa_index                            login  200    200    200    200    200    200    200
-mfa_activate_totp                    login  reauth reauth reauth reauth reauth reauth reauth
-mfa_deactivate_totp                  login  reauth reauth reauth reauth reauth reauth reauth
-mfa_view_recovery_codes              login  404    404    404    404    404    404    404
-mfa_generate_recovery_codes          login  reauth reauth reauth reauth reauth reauth reauth
-mfa_download_recovery_codes          login  404    404    404    404    404    404    404
-mfa_list_webauthn                    login  200    200    200    200    200    200    200
-mfa_add_webauthn                     login  reauth reauth reauth reauth reauth reauth reauth
-mfa_reauthenticate_webauthn          login  reauth reauth reauth reauth reauth reauth reauth
-mfa_remove_webauthn                  login  reauth reauth reauth reauth reauth reauth reauth
-mfa_edit_webauthn                    login  reauth reauth reauth reauth reauth reauth reauth
+mfa_index                            login  200    200    200    200    200    200    200    login
+mfa_activate_totp                    login  reauth reauth reauth reauth reauth reauth reauth login
+mfa_deactivate_totp                  login  reauth reauth reauth reauth reauth reauth reauth login
+mfa_view_recovery_codes              login  404    404    404    404    404    404    404    login
+mfa_generate_recovery_codes          login  reauth reauth reauth reauth reauth reauth reauth login
+mfa_download_recovery_codes          login  404    404    404    404    404    404    404    login
+mfa_list_webauthn                    login  200    200    200    200    200    200    200    login
+mfa_add_webauthn                     login  reauth reauth reauth reauth reauth reauth reauth login
+mfa_reauthenticate_webauthn          login  reauth reauth reauth reauth reauth reauth reauth login
+mfa_remove_webauthn                  login  reauth reauth reauth reauth reauth reauth reauth login
+mfa_edit_webauthn                    login  reauth reauth reauth reauth reauth reauth reauth login
 # allauth: one's own sessions
-usersessions_list                    login  200    200    200    200    200    200    200
+usersessions_list                    login  200    200    200    200    200    200    200    login
 # Staff (programs:detail shows the coordinator's program, which is not coord2's)
-staff_home                           login  403    403    200    200    200    403    403
-programs:detail                      login  403    403    200    404    200    403    403
-audit_log                            login  403    403    403    403    200    403    403
-reports_home                         login  403    403    403    403    200    200    403
-operator_status                      login  403    403    403    403    403    403    200
+staff_home                           login  403    403    200    200    200    403    403    login
+programs:detail                      login  403    403    200    404    200    403    403    login
+audit_log                            login  403    403    403    403    200    403    403    login
+reports_home                         login  403    403    403    403    200    200    403    login
+operator_status                      login  403    403    403    403    403    403    200    login
 # Volunteers: the public application
-volunteers:apply                     200    200    200    200    200    200    200    200
-volunteers:applied                   200    200    200    200    200    200    200    200
+volunteers:apply                     200    200    200    200    200    200    200    200    200
+volunteers:applied                   200    200    200    200    200    200    200    200    200
 # Volunteers: one's own portal (never anyone else's: no URL carries an id)
-volunteers:home                      login  200    200    403    403    403    403    403
-volunteers:profile                   login  200    200    403    403    403    403    403
-volunteers:agreement                 login  200    200    403    403    403    403    403
-volunteers:debrief                   login  200    200    403    403    403    403    403
-volunteers:wellbeing                 login  200    200    403    403    403    403    403
-volunteers:capacity                  login  vol    vol    403    403    403    403    403
-volunteers:pause                     login  vol    vol    403    403    403    403    403
-volunteers:resume                    login  vol    vol    403    403    403    403    403
+volunteers:home                      login  200    200    403    403    403    403    403    login
+volunteers:profile                   login  200    200    403    403    403    403    403    login
+volunteers:agreement                 login  200    200    403    403    403    403    403    login
+volunteers:debrief                   login  200    200    403    403    403    403    403    login
+volunteers:wellbeing                 login  200    200    403    403    403    403    403    login
+volunteers:capacity                  login  vol    vol    403    403    403    403    403    login
+volunteers:pause                     login  vol    vol    403    403    403    403    403    login
+volunteers:resume                    login  vol    vol    403    403    403    403    403    login
 # Volunteers: staff pages, about the volunteer persona of the coordinator's program (the POST
 # endpoints answer 405 to a GET)
-volunteers:staff_list                login  403    403    200    200    200    403    403
-volunteers:staff_detail              login  403    403    200    404    200    403    403
-volunteers:staff_status              login  403    403    405    405    405    403    403
-volunteers:staff_screening           login  403    403    405    405    405    403    403
-volunteers:staff_training            login  403    403    405    405    405    403    403
-volunteers:staff_invite              login  403    403    405    405    405    403    403
-volunteers:staff_debrief             login  403    403    405    405    405    403    403
-volunteers:staff_agreement           login  403    403    403    403    200    403    403
+volunteers:staff_list                login  403    403    200    200    200    403    403    login
+volunteers:staff_detail              login  403    403    200    404    200    403    403    login
+volunteers:staff_status              login  403    403    405    405    405    403    403    login
+volunteers:staff_screening           login  403    403    405    405    405    403    403    login
+volunteers:staff_training            login  403    403    405    405    405    403    403    login
+volunteers:staff_invite              login  403    403    405    405    405    403    403    login
+volunteers:staff_debrief             login  403    403    405    405    405    403    403    login
+volunteers:staff_agreement           login  403    403    403    403    200    403    403    login
 # The topic taxonomy: the Executive Director's
-topics:list                          login  403    403    403    403    200    403    403
-topics:new                           login  403    403    403    403    200    403    403
-topics:edit                          login  403    403    403    403    200    403    403
+topics:list                          login  403    403    403    403    200    403    403    login
+topics:new                           login  403    403    403    403    200    403    403    login
+topics:edit                          login  403    403    403    403    200    403    403    login
+# Intake: public forms (no account)
+intake:ask                           200    200    200    200    200    200    200    200    200
+intake:submitted                     200    200    200    200    200    200    200    200    200
+intake:concern                       200    200    200    200    200    200    200    200    200
+intake:concern_sent                  200    200    200    200    200    200    200    200    200
+# Intake: the participant's own request (/my/): only a participant session, never an account
+intake:my_sign_in                    200    200    200    200    200    200    200    200    myhome
+intake:my_code                       200    200    200    200    200    200    200    200    myhome
+intake:my_code_enter                 200    200    200    200    200    200    200    200    myhome
+intake:my_home                       my     my     my     my     my     my     my     my     200
+intake:my_contact                    my     my     my     my     my     my     my     my     200
+intake:my_email                      my     my     my     my     my     my     my     my     200
+intake:my_withdraw                   my     my     my     my     my     my     my     my     200
+intake:my_copy                       my     my     my     my     my     my     my     my     200
+intake:my_download                   my     my     my     my     my     my     my     my     200
+intake:my_delete                     my     my     my     my     my     my     my     my     200
+intake:my_sign_out                   my     my     my     my     my     my     my     my     myhome
+# Intake: staff (the request and concern are of the coordinator's program)
+intake:staff_queue                   login  403    403    200    200    200    403    403    login
+intake:staff_new                     login  403    403    200    200    200    403    403    login
+intake:staff_detail                  login  403    403    200    404    200    403    403    login
+intake:staff_status                  login  403    403    405    405    405    403    403    login
+intake:staff_concerns                login  403    403    200    200    200    403    403    login
+intake:staff_concern                 login  403    403    200    404    200    403    403    login
+intake:staff_concern_status          login  403    403    405    405    405    403    403    login
 """
 
 
@@ -177,7 +206,20 @@ def samples(personas: dict[str, User | None]) -> dict[str, str]:
     ensure_seed_topics()
     topic = Topic.objects.order_by("pk").first()
     assert topic is not None
-    return {"volunteer": str(profile.pk), "debrief": str(debrief.pk), "topic": str(topic.pk)}
+    support_request = make_support_request(profile.program)
+    concern = submit_concern(
+        profile.program,
+        caller_contact="555-0142",
+        about="Who: a colleague\n\nWhat worries the caller: synthetic",
+        urgency="not_urgent",
+    )
+    return {
+        "volunteer": str(profile.pk),
+        "debrief": str(debrief.pk),
+        "topic": str(topic.pk),
+        "request": str(support_request.pk),
+        "concern": str(concern.pk),
+    }
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))

@@ -157,7 +157,10 @@ else:
                 # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock
                 # when a transaction starts, so concurrent writers queue instead of failing.
                 "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                    # Freed pages are zeroed: a passphrase or session that was deleted does not
+                    # linger in the file.
+                    "PRAGMA secure_delete=ON;"
                 ),
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

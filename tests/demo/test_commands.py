@@ -12,6 +12,13 @@ from django.core.management import CommandError, call_command
 from kindred.accounts.models import Membership, Role, User
 from kindred.confidential.models import AuditEntry
 from kindred.demo import loading
+from kindred.intake.models import (
+    Concern,
+    RequestStatusChange,
+    SupportRequest,
+    TriageStatus,
+)
+from kindred.intake.risk import mentions_risk
 from kindred.programs.models import Program
 from kindred.volunteers.models import VolunteerProfile
 from kindred.volunteers.pipeline import Status
@@ -39,6 +46,8 @@ def test_demo_prints_sign_ins_and_loads_data_once(settings) -> None:
     assert "kindred demo_code coordinator@example.org" in first
     assert "40 new demo volunteers" in first
     assert "0 new demo volunteers" in second
+    assert f"{len(loading.DEMO_REQUESTS)} new demo requests" in first
+    assert "0 new demo requests" in second
     # And nothing was created twice, not even an audit entry
     assert (User.objects.count(), Membership.objects.count(), Program.objects.count()) == counts
     assert AuditEntry.objects.count() == entries
@@ -76,7 +85,8 @@ def test_demo_code_serves_only_demo_accounts_in_debug(settings) -> None:
 def test_seed_demo_is_idempotent_and_encrypts_names() -> None:
     out = run("seed_demo", "--volunteers", "25", "--requests", "5", "--seed", "9")
     assert "volunteers: 25 created" in out
-    assert "requests: 5 generated, 0 stored" in out
+    assert "requests: 5 created, 0 already there" in out
+    assert "nobody can sign in to them" in out
     again = run("seed_demo", "--volunteers", "30", "--seed", "9")
     assert "volunteers: 5 created, 25 already there" in again
     assert VolunteerProfile.objects.count() == 30
@@ -99,3 +109,54 @@ def test_the_demo_shows_volunteers_at_every_step(settings) -> None:
     # The demo volunteer account can be matched
     demo_volunteer = VolunteerProfile.objects.get(user__email="volunteer@example.org")
     assert is_matchable(demo_volunteer).ok
+
+
+def test_the_demo_shows_requests_in_every_triage_status_and_a_concern(settings) -> None:
+    settings.DEBUG = True
+    run("demo", "--no-serve")
+
+    requests = SupportRequest.objects.all()
+    assert set(requests.values_list("status", flat=True)) == set(TriageStatus)
+    assert requests.filter(urgent=True, status=TriageStatus.NEW).exists()
+    assert Concern.objects.exists()
+    # Taken through the actions: every request has a history that ends in its status, and
+    # whoever moved it on is the demo coordinator (or the participant who withdrew)
+    for request in requests:
+        changes = list(request.status_changes.all())
+        assert changes[0].to_status == TriageStatus.NEW
+        assert changes[-1].to_status == request.status
+    contacted = requests.exclude(status__in=["new", "duplicate", "withdrawn"])
+    assert all(request.first_contact_at for request in contacted)
+    movers = set(
+        RequestStatusChange.objects.exclude(from_status="").values_list(
+            "changed_by__email", flat=True
+        )
+    )
+    assert movers == {"coordinator@example.org", None}
+
+
+def test_seed_demo_stores_requests_in_every_status_without_passphrases() -> None:
+    # Given seeded requests, stored twice with the same seed
+    out = run("seed_demo", "--volunteers", "0", "--requests", "120", "--seed", "3")
+    again = run("seed_demo", "--volunteers", "0", "--requests", "130", "--seed", "3")
+
+    # Then each is stored once, in every triage status, with the history that leads there
+    assert "requests: 120 created, 0 already there (seed 3)" in out
+    assert "requests: 10 created, 120 already there (seed 3)" in again
+    requests = SupportRequest.objects.all()
+    assert requests.count() == 130
+    assert set(requests.values_list("status", flat=True)) == set(TriageStatus)
+    assert requests.filter(urgent=True).exists()
+    assert len(set(requests.values_list("reference", flat=True))) == 130
+    # Nobody can sign in to a seeded request: no passphrase was ever made
+    assert set(requests.values_list("passphrase_hash", flat=True)) == {""}
+    sample = requests.order_by("created_at").first()
+    assert sample is not None
+    assert sample.topics
+    assert not mentions_risk(sample.free_text)
+    for request in requests.prefetch_related("status_changes"):
+        changes = list(request.status_changes.all())
+        assert changes[-1].to_status == request.status
+        assert (request.first_contact_at is not None) == any(
+            change.to_status == TriageStatus.CONTACTED for change in changes
+        )

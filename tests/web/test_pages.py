@@ -16,7 +16,8 @@ def test_home_says_what_the_program_is_and_is_not(client: Client) -> None:
     assert "12-step" in body
     assert "Ask for support" in body
     assert "Volunteer with us" in body
-    assert "Coming soon" in body
+    assert 'href="/ask/"' in body
+    assert 'href="/concern/"' in body
     assert "Quick exit" in body
     # The title shows in browser history: it must not say what the site is about.
     assert "<title>Information</title>" in body

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from itertools import islice
+from typing import Any, TypeVar
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
@@ -18,6 +20,19 @@ from kindred.accounts import actions as account_actions
 from kindred.accounts.models import Membership, Role, User
 from kindred.confidential import keys
 from kindred.demo import generator
+from kindred.intake import actions as intake_actions
+from kindred.intake import passphrases
+from kindred.intake.models import (
+    OPEN_STATUSES,
+    Channel,
+    ConcernStatus,
+    ConcernUrgency,
+    HowSoon,
+    RequestStatusChange,
+    RiskAnswer,
+    SupportRequest,
+    TriageStatus,
+)
 from kindred.programs import actions as program_actions
 from kindred.programs.models import Program
 from kindred.topics.actions import ensure_seed_topics
@@ -98,7 +113,10 @@ def ensure_demo_staff(program: Program) -> list[DemoSignIn]:
     return sign_ins
 
 
-def _batches(items: Iterable[generator.SyntheticVolunteer], size: int) -> Iterable[list]:
+T = TypeVar("T")
+
+
+def _batches(items: Iterable[T], size: int) -> Iterable[list[T]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
@@ -319,3 +337,421 @@ def ensure_demo_volunteer(program: Program) -> None:
     VolunteerProfile.objects.filter(pk=volunteer.pk).update(user=user, invited_at=timezone.now())
     volunteer.refresh_from_db()
     volunteer_actions.sign_agreement(volunteer, by=user)
+
+
+# --- Requests for support -------------------------------------------------------------------
+
+# The demo's requests, one story each: (days ago asked, channel, the path of statuses with the
+# days after asking each step was taken, what they told us). Every triage status appears, one
+# request is urgent, and the free text is invented.
+_NEW, _CONTACTED, _AWAITING = TriageStatus.NEW, TriageStatus.CONTACTED, TriageStatus.AWAITING_MATCH
+DEMO_REQUESTS: tuple[tuple[float, str, tuple[tuple[str, float], ...], dict[str, Any]], ...] = (
+    (
+        0,
+        Channel.WEB,
+        (),
+        {
+            "asker_kind": "lawyer",
+            "call_me": "Sam",
+            "topics": ["stress-and-burnout", "depression"],
+            "free_text": "The file I carried for three years fell apart this week. I have not "
+            "slept properly in days and some of my thoughts frighten me.",
+            "risk_answer": RiskAnswer.YES,
+            "how_soon": HowSoon.TODAY,
+            "preferences": {"language": "English", "city": "different"},
+            "contact": {
+                "methods": ["phone"],
+                "phone": "555-0117",
+                "safe_times": "Evenings after 7 pm",
+                "leave_message": False,
+            },
+        },
+    ),
+    (
+        1,
+        Channel.WEB,
+        (),
+        {
+            "asker_kind": "articling_student",
+            "topics": ["new-to-practice-or-still-a-student", "anxiety"],
+            "free_text": "Articling is harder than I expected and I feel I cannot ask anyone "
+            "at the firm about it.",
+            "risk_answer": RiskAnswer.NO,
+            "how_soon": HowSoon.THIS_WEEK,
+            "preferences": {"career_stage": True, "city": "different"},
+            "avoid": ["Brackenridge & Fernsby LLP"],
+            "contact": {
+                "methods": ["email"],
+                "email": "student.demo@example.org",
+                "personal_email_only": True,
+            },
+        },
+    ),
+    (
+        3,
+        Channel.PHONE,
+        (),
+        {
+            "asker_kind": "lawyer",
+            "call_me": "Jo",
+            "topics": ["separation-divorce-and-family"],
+            "free_text": "Called from the car. Going through a separation while running a "
+            "small practice alone; would like to talk to someone who has been there.",
+            "risk_answer": RiskAnswer.NO,
+            "how_soon": HowSoon.WHENEVER,
+            "preferences": {"gender": {"value": "woman", "strength": "nice"}, "region": "Red Deer"},
+            "contact": {"methods": ["phone", "text"], "phone": "555-0142", "leave_message": True},
+        },
+    ),
+    (
+        6,
+        Channel.WEB,
+        ((_CONTACTED, 1),),
+        {
+            "asker_kind": "judge",
+            "topics": ["vicarious-trauma"],
+            "free_text": "Years of difficult hearings are catching up with me.",
+            "risk_answer": RiskAnswer.NO,
+            "how_soon": HowSoon.THIS_WEEK,
+            "preferences": {"city": "different"},
+            "contact": {"methods": ["email"], "email": "judge.demo@example.org"},
+        },
+    ),
+    (
+        12,
+        Channel.WEB,
+        ((_CONTACTED, 1), (_AWAITING, 2)),
+        {
+            "asker_kind": "lawyer",
+            "topics": ["alcohol-use"],
+            "free_text": "I would like to talk with someone who stopped drinking while still "
+            "practising.",
+            "risk_answer": RiskAnswer.NO,
+            "how_soon": HowSoon.WHENEVER,
+            "preferences": {"language": "French", "practice_area": "either"},
+            "avoid": ["Oberon Winterbourne"],
+            "contact": {
+                "methods": ["phone"],
+                "phone": "555-0163",
+                "leave_message": False,
+                "safe_times": "Weekday mornings",
+            },
+        },
+    ),
+    (
+        20,
+        Channel.PHONE,
+        ((_CONTACTED, 0.2), (_AWAITING, 4)),
+        {
+            "asker_kind": "lawyer",
+            "topics": ["financial-stress", "career-transition-and-practice-pressures"],
+            "free_text": "Thinking about leaving practice and worried about money.",
+            "risk_answer": RiskAnswer.UNSURE,
+            "how_soon": HowSoon.THIS_WEEK,
+            "preferences": {"career_stage": True},
+            "contact": {"methods": ["phone"], "phone": "555-0178"},
+        },
+    ),
+    (
+        30,
+        Channel.WEB,
+        ((_CONTACTED, 1), (TriageStatus.REFERRED_ELSEWHERE, 3)),
+        {
+            "asker_kind": "other_legal_professional",
+            "topics": ["discrimination-or-harassment-at-work"],
+            "free_text": "Something at work needs more than a conversation, I think.",
+            "risk_answer": RiskAnswer.NO,
+            "how_soon": HowSoon.THIS_WEEK,
+            "contact": {"methods": ["email"], "email": "paralegal.demo@example.org"},
+        },
+    ),
+    (
+        9,
+        Channel.WEB,
+        ((TriageStatus.DUPLICATE, 0.1),),
+        {
+            "asker_kind": "law_student",
+            "topics": ["anxiety"],
+            "free_text": "Sent the form twice by mistake, sorry.",
+            "risk_answer": RiskAnswer.NO,
+            "how_soon": HowSoon.WHENEVER,
+            "contact": {"methods": ["email"], "email": "lawstudent.demo@example.org"},
+        },
+    ),
+    (
+        15,
+        Channel.WEB,
+        ((TriageStatus.WITHDRAWN, 2),),
+        {
+            "asker_kind": "lawyer",
+            "topics": ["grief-and-loss"],
+            "free_text": "My father died last month and work has not slowed down.",
+            "risk_answer": RiskAnswer.NO,
+            "how_soon": HowSoon.WHENEVER,
+            "contact": {"methods": ["phone"], "phone": "555-0189"},
+        },
+    ),
+    (
+        60,
+        Channel.WEB,
+        ((_CONTACTED, 1), (_AWAITING, 2), (TriageStatus.CLOSED, 50)),
+        {
+            "asker_kind": "lawyer",
+            "topics": ["returning-to-practice-after-leave"],
+            "free_text": "Coming back after a year of caregiving.",
+            "risk_answer": RiskAnswer.NO,
+            "how_soon": HowSoon.WHENEVER,
+            "contact": {"methods": ["email"], "email": "returning.demo@example.org"},
+        },
+    ),
+)
+DEMO_CONCERNS: tuple[tuple[float, dict[str, Any]], ...] = (
+    (
+        2,
+        {
+            "urgency": ConcernUrgency.SOON,
+            "caller_name": "Marisol Featherstone",
+            "caller_contact": "555-0131",
+            "about": "A colleague down the hall has missed three court dates and seems "
+            "exhausted. I do not want them to know it was me.",
+            "may_reveal_caller": False,
+        },
+    ),
+    (
+        8,
+        {
+            "urgency": ConcernUrgency.NOT_URGENT,
+            "caller_name": "",
+            "caller_contact": "worried.partner@example.org",
+            "about": "My partner, a lawyer, works every weekend and has stopped seeing friends.",
+            "may_reveal_caller": True,
+        },
+    ),
+)
+
+
+# Printed by `kindred demo` (debug mode only), like DEMO_PASSWORD.
+DEMO_PARTICIPANT_PASSPHRASE = "maple harbour quiet lantern meadow"  # noqa: S105  # nosec B105
+
+
+def demo_participant_reference(program: Program) -> str | None:
+    """The reference of the demo request whose passphrase `kindred demo` prints."""
+    for support_request in SupportRequest.objects.filter(program=program).order_by("-created_at"):
+        if support_request.call_me == "Sam":
+            return support_request.reference
+    return None
+
+
+def ensure_demo_requests(program: Program) -> int:
+    """The demo's requests (one in every triage status, one urgent) and concerns, taken through
+    the intake actions as if over the past weeks, steps by the demo coordinator. Loaded once:
+    nothing is added when the program already has requests. Returns how many were created."""
+    if SupportRequest.objects.filter(program=program).exists():
+        return 0
+    coordinator = User.objects.get(email="coordinator@example.org")
+    now = timezone.now()
+    for days_ago, channel, path, fields in DEMO_REQUESTS:
+        asked = now - timedelta(days=days_ago)
+        by_phone = channel == Channel.PHONE
+        submitted = intake_actions.submit_request(
+            program,
+            channel=channel,
+            by=coordinator if by_phone else None,
+            at=asked,
+            # One demo participant with a known passphrase, to try /my/ (printed by `demo`).
+            passphrase=DEMO_PARTICIPANT_PASSPHRASE if fields.get("call_me") == "Sam" else None,
+            **fields,
+        )
+        for status, days_after in path:
+            participant = status == TriageStatus.WITHDRAWN
+            intake_actions.change_status(
+                submitted.request,
+                status,
+                by=None if participant else coordinator,
+                by_participant=participant,
+                at=asked + timedelta(days=days_after),
+            )
+    for days_ago, concern_fields in DEMO_CONCERNS:
+        concern = intake_actions.submit_concern(
+            program, at=now - timedelta(days=days_ago), **concern_fields
+        )
+        if concern.urgency == ConcernUrgency.NOT_URGENT:
+            intake_actions.change_concern_status(concern, ConcernStatus.IN_HAND, by=coordinator)
+    return len(DEMO_REQUESTS)
+
+
+# Seeded requests (`seed_demo --requests`): how common each status is, and invented words.
+REQUEST_STATUS_WEIGHTS = {
+    TriageStatus.NEW: 12,
+    TriageStatus.CONTACTED: 15,
+    TriageStatus.AWAITING_MATCH: 30,
+    TriageStatus.REFERRED_ELSEWHERE: 8,
+    TriageStatus.DUPLICATE: 3,
+    TriageStatus.WITHDRAWN: 8,
+    TriageStatus.CLOSED: 24,
+}
+STATUS_PATHS = {
+    TriageStatus.NEW: (),
+    TriageStatus.CONTACTED: (TriageStatus.CONTACTED,),
+    TriageStatus.AWAITING_MATCH: (TriageStatus.CONTACTED, TriageStatus.AWAITING_MATCH),
+    TriageStatus.REFERRED_ELSEWHERE: (TriageStatus.CONTACTED, TriageStatus.REFERRED_ELSEWHERE),
+    TriageStatus.DUPLICATE: (TriageStatus.DUPLICATE,),
+    TriageStatus.WITHDRAWN: (TriageStatus.WITHDRAWN,),
+    TriageStatus.CLOSED: (
+        TriageStatus.CONTACTED,
+        TriageStatus.AWAITING_MATCH,
+        TriageStatus.CLOSED,
+    ),
+}
+SEEDED_WORDS = (
+    "Work has been relentless this year and I would like to talk to someone who understands.",
+    "I am new to the profession and finding it lonely.",
+    "Looking for someone who has balanced practice with caring for a parent.",
+    "I would like to talk about a difficult few months, with someone outside my firm.",
+    "A colleague suggested I reach out. I am not sure where to start.",
+)
+SAFE_TIMES = ("", "Weekday evenings", "Lunch hours only", "Weekends")
+
+
+def seeded_request_digest(seed: int, index: int) -> str:
+    """Marks a seeded request, so re-running `seed_demo` adds none twice. Stored where a web
+    form stores the digest of its one-time submission id: unique, and never a collision with
+    one (a form's id is random; this names a seed and an index)."""
+    return hashlib.sha256(f"seed_demo:{seed}:{index}".encode()).hexdigest()
+
+
+def load_requests(
+    program: Program,
+    *,
+    seed: int,
+    count: int,
+    batch_size: int = 2000,
+    on_progress: Callable[[int], None] | None = None,
+) -> int:
+    """Store `count` synthetic requests in bulk, in every triage status, with their history.
+
+    Fast at scale, so not through `submit_request`: no passphrase (the hash stays empty, so
+    nobody can sign in to a seeded request), no alert email, no audit entries. Re-running with
+    the same seed adds none twice. Returns how many were created."""
+    ensure_seed_topics()
+    coordinator = (
+        User.objects.filter(memberships__program=program, memberships__role=Role.COORDINATOR)
+        .order_by("date_joined")
+        .first()
+    )
+    now = timezone.now()
+    created = 0
+    for batch in _batches(generator.requests(seed, count), batch_size):
+        digests = {seeded_request_digest(seed, person.index): person for person in batch}
+        existing = set(
+            SupportRequest.objects.filter(submission_digest__in=list(digests)).values_list(
+                "submission_digest", flat=True
+            )
+        )
+        fresh = [(digest, person) for digest, person in digests.items() if digest not in existing]
+        with transaction.atomic():
+            created += _create_request_batch(program, fresh, coordinator, seed=seed, now=now)
+        if on_progress:
+            on_progress(len(batch))
+    return created
+
+
+def _unused_references(count: int) -> list[str]:
+    """`count` distinct references that no stored request has (at 100,000 requests, random
+    references would collide a few times)."""
+    chosen: set[str] = set()
+    while len(chosen) < count:
+        candidates = {passphrases.new_reference() for _ in range(count - len(chosen))} - chosen
+        taken = set(
+            SupportRequest.objects.filter(reference__in=list(candidates)).values_list(
+                "reference", flat=True
+            )
+        )
+        chosen |= candidates - taken
+    return sorted(chosen)
+
+
+def _create_request_batch(
+    program: Program,
+    fresh: list[tuple[str, generator.SyntheticRequest]],
+    coordinator: User | None,
+    *,
+    seed: int,
+    now: datetime,
+) -> int:
+    requests: list[SupportRequest] = []
+    changes: list[RequestStatusChange] = []
+    statuses = list(REQUEST_STATUS_WEIGHTS)
+    weights = list(REQUEST_STATUS_WEIGHTS.values())
+    for (digest, person), reference in zip(fresh, _unused_references(len(fresh)), strict=True):
+        rng = random.Random(f"demo-request:{seed}:{person.index}")
+        status = rng.choices(statuses, weights=weights)[0]
+        urgent = rng.random() < 0.05
+        # Open requests are recent; finished ones are spread over the past year.
+        days = rng.uniform(0.05, 40) if status in OPEN_STATUSES else rng.uniform(10, 365)
+        asked = now - timedelta(days=days)
+        channel = Channel.PHONE if rng.random() < 0.2 else Channel.WEB
+        path = STATUS_PATHS[status]
+        # Each step a little after the one before, all in the past.
+        fractions = sorted(rng.uniform(0.05, 1) for _ in path)
+        steps = [
+            (step, asked + (now - asked) * fraction)
+            for step, fraction in zip(path, fractions, strict=True)
+        ]
+        first_contact = next((at for step, at in steps if step == TriageStatus.CONTACTED), None)
+        support_request = SupportRequest(
+            program=program,
+            reference=reference,
+            passphrase_hash="",
+            channel=channel,
+            status=status,
+            urgent=urgent,
+            how_soon=HowSoon.TODAY
+            if urgent
+            else rng.choices(list(HowSoon), weights=(10, 40, 50))[0],
+            asker_kind=person.asker_kind,
+            call_me=rng.choice(("", "", generator.FIRST_NAMES[person.index % 30])),
+            topics=[slugify(topic) for topic in person.topics],
+            free_text=rng.choice(SEEDED_WORDS),
+            risk_answer=RiskAnswer.YES
+            if urgent
+            else rng.choices((RiskAnswer.NO, RiskAnswer.UNSURE), weights=(9, 1))[0],
+            preferences={
+                "language": person.language,
+                "city": "different" if person.wants_different_city else "either",
+                "region": person.region,
+            },
+            avoid=list(person.avoid),
+            contact={
+                "methods": ["phone"],
+                "phone": f"555-01{rng.randint(0, 99):02d}",
+                "safe_times": rng.choice(SAFE_TIMES),
+                "leave_message": rng.random() < 0.3,
+            },
+            acknowledged_at=asked,
+            created_at=asked,
+            status_changed_at=steps[-1][1] if steps else asked,
+            first_contact_at=first_contact,
+            submission_digest=digest,
+        )
+        requests.append(support_request)
+        previous = ""
+        for step, at in [(TriageStatus.NEW, asked), *steps]:
+            by_participant = step == TriageStatus.WITHDRAWN or (
+                step == TriageStatus.NEW and channel == Channel.WEB
+            )
+            changes.append(
+                RequestStatusChange(
+                    request=support_request,
+                    from_status=previous,
+                    to_status=step,
+                    changed_by=None if by_participant else coordinator,
+                    by_participant=by_participant,
+                    changed_at=at,
+                )
+            )
+            previous = step
+    SupportRequest.prepare_for_bulk_create(requests)
+    SupportRequest.objects.bulk_create(requests)
+    RequestStatusChange.objects.bulk_create(changes)
+    return len(requests)

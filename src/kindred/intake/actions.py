@@ -35,8 +35,8 @@ DEFAULT_CRISIS_RESOURCES = (
     ("Suicide Crisis Helpline", "Call or text 9-8-8, any time, day or night", "988", False),
     ("Emergency services", "Call 9-1-1 if you or someone else is in danger now", "911", False),
     (
-        "The program's own 24/7 line (placeholder)",
-        "Placeholder: the program adds its own 24/7 support line here",
+        "The program's own 24/7 line",
+        "The program adds its own 24/7 support line here",
         "",
         True,
     ),
@@ -44,6 +44,10 @@ DEFAULT_CRISIS_RESOURCES = (
 ALERT_SUBJECT = "Kindred: a request is waiting"
 ALERT_BODY = (
     "An urgent request is waiting.\n\nPlease sign in to Kindred and open the request queue.\n"
+)
+CONCERN_ALERT_BODY = (
+    "An urgent concern about someone is waiting.\n\n"
+    "Please sign in to Kindred and open the concerns list.\n"
 )
 
 
@@ -69,7 +73,9 @@ class Submitted:
 
 
 def is_urgent(risk_answer: str, free_text: str) -> bool:
-    return risk_answer == RiskAnswer.YES or mentions_risk(free_text)
+    """Yes, or not sure, to the direct question, or a risk phrase in what they wrote. "Not sure"
+    is treated as yes: a careful call that finds no danger costs far less than a missed one."""
+    return risk_answer in (RiskAnswer.YES, RiskAnswer.UNSURE) or mentions_risk(free_text)
 
 
 def submit_request(
@@ -79,13 +85,15 @@ def submit_request(
     by: User | None = None,
     submission_digest: str | None = None,
     at: datetime | None = None,
+    passphrase: str | None = None,
     **fields: Any,
 ) -> Submitted:
     """Record a request (from the web form, or a coordinator after a phone call), and alert
     on-call staff at once when it is urgent. The request is saved before any email is tried,
     so it is never lost when sending fails."""
     now = at or timezone.now()
-    passphrase = passphrases.new_passphrase()
+    # A given passphrase is for the synthetic demo only; everyone else gets a random one.
+    passphrase = passphrase or passphrases.new_passphrase()
     urgent = is_urgent(fields.get("risk_answer", ""), fields.get("free_text", ""))
     for attempt in range(5):
         try:
@@ -152,7 +160,8 @@ def alert_on_call(item: SupportRequest | Concern) -> bool:
     recipients = on_call_addresses(item.program)
     try:
         if recipients:
-            send_mail(ALERT_SUBJECT, ALERT_BODY, None, recipients)
+            body = ALERT_BODY if isinstance(item, SupportRequest) else CONCERN_ALERT_BODY
+            send_mail(ALERT_SUBJECT, body, None, recipients)
     except Exception as error:
         logger.error(
             "urgent alert for %s %s could not be sent (%s)",

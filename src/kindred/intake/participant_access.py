@@ -95,6 +95,15 @@ def start_session(request: HttpRequest, support_request: SupportRequest) -> None
 
 
 def end_session(request: HttpRequest) -> None:
+    support_request = getattr(request, "participant_access", None)
+    if support_request is not None:
+        audit.record(
+            AuditAction.SIGN_OUT,
+            actor=audit.Actor("participant", str(support_request.pk), "participant"),
+            object_type="support_request",
+            object_id=support_request.pk,
+            program_id=support_request.program_id,
+        )
     request.session.flush()
 
 

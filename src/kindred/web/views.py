@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,6 +12,8 @@ from kindred.accounts.models import PROGRAM_STAFF_ROLES, AuthenticatedRequest, R
 from kindred.confidential import audit
 from kindred.confidential.access import PUBLIC, SIGNED_IN, allow, roles
 from kindred.confidential.models import AuditAction
+from kindred.intake.models import OPEN_STATUSES, ConcernStatus, ConcernUrgency, TriageStatus
+from kindred.intake.queries import concerns_visible_to_staff, requests_visible_to_staff
 from kindred.volunteers.models import DebriefRequest
 from kindred.volunteers.queries import (
     EXPIRING_WITHIN_DAYS,
@@ -75,6 +78,17 @@ def staff_home(request: AuthenticatedRequest) -> HttpResponse:
         purpose="check-in prompt",
     )
     is_director = user.has_role(Role.EXECUTIVE_DIRECTOR)
+    # Counts only, in one query each: nothing anyone told us is shown here.
+    waiting = requests_visible_to_staff(request).aggregate(
+        total=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        urgent=Count("pk", filter=Q(status__in=OPEN_STATUSES, urgent=True)),
+        alert_failed=Count("pk", filter=Q(status=TriageStatus.NEW, alert_failed=True)),
+    )
+    concerns = concerns_visible_to_staff(request).aggregate(
+        open=Count("pk", filter=~Q(status=ConcernStatus.CLOSED)),
+        now=Count("pk", filter=~Q(status=ConcernStatus.CLOSED) & Q(urgency=ConcernUrgency.NOW)),
+        alert_failed=Count("pk", filter=Q(status=ConcernStatus.NEW, alert_failed=True)),
+    )
     return render(
         request,
         "web/staff_home.html",
@@ -96,6 +110,8 @@ def staff_home(request: AuthenticatedRequest) -> HttpResponse:
                 visible, ListFilters(training_expiring=True), timezone.localdate()
             ).count(),
             "expiring_days": EXPIRING_WITHIN_DAYS,
+            "waiting": waiting,
+            "concerns": concerns,
         },
     )
 

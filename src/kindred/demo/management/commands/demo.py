@@ -30,12 +30,16 @@ class Command(BaseCommand):
         created = loading.load_volunteers(
             program, seed=options["seed"], count=40, every_status_first=True
         )
+        requests = loading.ensure_demo_requests(program)
         port = options["port"]
         out = self.stdout
         out.write("")
         database = settings.DATABASES["default"]["NAME"]
         out.write(f"Kindred demo — synthetic data only (database: {database})")
         out.write(f"  {created} new demo volunteers; demo data is loaded once and kept.")
+        out.write(
+            f"  {requests} new demo requests for support, in every triage status, and concerns."
+        )
         out.write("")
         out.write(f"Sign in at http://127.0.0.1:{port}/account/login/")
         out.write(f"Every demo account's password: {loading.DEMO_PASSWORD}")
@@ -47,6 +51,13 @@ class Command(BaseCommand):
             )
             out.write(f"  {sign_in.email:<26} {sign_in.role:<20} {two_step}")
         out.write("")
+        reference = loading.demo_participant_reference(program)
+        if reference:
+            out.write(f"A participant (no account) signs in at http://127.0.0.1:{port}/my/")
+            out.write(
+                f"  with reference {reference} and passphrase: "
+                f"{loading.DEMO_PARTICIPANT_PASSPHRASE}"
+            )
         out.write("Staff sign-in asks for a two-step code. In demo mode, `kindred demo_code EMAIL`")
         out.write("prints the current code, or add the secret it prints to an authenticator app.")
         out.write(

@@ -5,11 +5,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from kindred.demo import generator, loading
+from kindred.demo import loading
 
 
 class Command(BaseCommand):
-    help = "Load a deterministic synthetic population (scales to 100,000 volunteers)."
+    help = (
+        "Load a deterministic synthetic population (scales to 100,000 volunteers) and, with "
+        "--requests, requests for support in every triage status."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--volunteers", type=int, default=40)
@@ -29,10 +32,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"volunteers: {created} created, {total - created} already there (seed {seed})"
         )
-        if options["requests"]:
-            generated = sum(1 for _ in generator.requests(options["seed"], options["requests"]))
-            # Requests for support are stored by the Intake app, which does not exist yet.
+        wanted = options["requests"]
+        if wanted:
+            with tqdm(total=wanted, unit="request", disable=None, file=self.stderr) as bar:
+                stored = loading.load_requests(
+                    program, seed=seed, count=wanted, on_progress=bar.update
+                )
             self.stdout.write(
-                f"requests: {generated} generated, 0 stored (the intake app that stores "
-                "requests is not built yet)"
+                f"requests: {stored} created, {wanted - stored} already there (seed {seed}); "
+                "seeded requests have no passphrase, so nobody can sign in to them"
             )
