@@ -702,7 +702,7 @@ def _create_request_batch(
         support_request = SupportRequest(
             program=program,
             reference=reference,
-            passphrase_hash="",
+            passphrase_hash="",  # nosec B106
             channel=channel,
             status=status,
             urgent=urgent,
