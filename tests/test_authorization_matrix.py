@@ -57,6 +57,7 @@ REDIRECTS = {
     "oper": To("/operator/"),
     "my": To("/my/"),  # a participant's pages: sign in to your own request first
     "myhome": To("/my/request/"),  # already signed in to your own request
+    "mycopy": To("/my/copy/"),  # the download is a POST; a GET shows the readable copy
 }
 
 # Columns, in the order of PERSONAS: anonymous, volunteer, other_volunteer, coordinator (of the
@@ -151,7 +152,7 @@ intake:my_contact                    my     my     my     my     my     my     m
 intake:my_email                      my     my     my     my     my     my     my     my     200
 intake:my_withdraw                   my     my     my     my     my     my     my     my     200
 intake:my_copy                       my     my     my     my     my     my     my     my     200
-intake:my_download                   my     my     my     my     my     my     my     my     200
+intake:my_download                   my     my     my     my     my     my     my     my     mycopy
 intake:my_delete                     my     my     my     my     my     my     my     my     200
 intake:my_sign_out                   my     my     my     my     my     my     my     my     myhome
 # Intake: staff (the request and concern are of the coordinator's program)

@@ -136,9 +136,11 @@ def test_home_says_where_things_stand_and_what_they_asked_for(
     assert "Hollowmere LLP" in html
     assert "robin.personal@example.org" in html
     assert "No one on the staff has opened your file yet." in html
-    for name in ("my_contact", "my_email", "my_withdraw", "my_copy", "my_download", "my_delete"):
+    for name in ("my_contact", "my_email", "my_withdraw", "my_copy", "my_delete"):
         assert f'href="{reverse(f"intake:{name}")}"' in html
     assert f'action="{reverse("intake:my_sign_out")}"' in html
+    # The download is a form (POST): no link from elsewhere can drop the file on a computer
+    assert f'action="{reverse("intake:my_download")}"' in html
 
 
 def test_every_status_reads_in_plain_words(
@@ -171,7 +173,7 @@ def test_staff_openings_show_role_and_date_never_the_person(
         assert "Coordinator, 3 March 2027 14:05" in html
         assert "ash.coordinator@example.org" not in html
         assert coordinator.full_name not in html
-    data = json.loads(participant.get(reverse("intake:my_download")).content)
+    data = json.loads(participant.post(reverse("intake:my_download")).content)
     on = timezone.localtime(NOW).isoformat(timespec="minutes")
     assert data["staff_openings"] == [{"role": "Coordinator", "on": on}]
 
@@ -274,7 +276,7 @@ def test_the_copy_shows_everything_they_told_us_escaped_and_is_audited(
 def test_the_download_is_a_json_file_of_their_data_audited_as_an_export(
     participant: Client, submitted: actions.Submitted
 ) -> None:
-    response = participant.get(reverse("intake:my_download"))
+    response = participant.post(reverse("intake:my_download"))
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from kindred.confidential.models import AuditAction, AuditEntry
-from kindred.intake import actions
+from kindred.intake import actions, participant_access
 from kindred.intake.participant_access import SESSION_KEY
 from kindred.intake.views.participant import CODE_NO_MATCH, CODE_ON_ITS_WAY, NO_MATCH
 from kindred.programs.models import Program
@@ -46,6 +47,13 @@ PARTICIPANT_PAGES = (
 )
 # "5/10m/key" in the view's RATES: five wrong passphrases per (address, reference).
 FAILURES_BEFORE_THROTTLE = 5
+
+
+@pytest.fixture(autouse=True)
+def codes_sent_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Codes are sent on a thread after the response (test_codes_are_sent_after_the_response
+    checks that path); here they are sent at once, so each test reads the outbox directly."""
+    monkeypatch.setattr(participant_access, "deliver_later", lambda send: send())
 
 
 @pytest.fixture
@@ -293,3 +301,32 @@ def test_a_quiet_half_hour_signs_the_participant_out(
         clock.shift(timedelta(minutes=31))
 
         assert client.get(HOME)["Location"] == SIGN_IN
+
+
+def test_codes_are_sent_after_the_response(
+    client: Client,
+    submitted: actions.Submitted,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # The real path: the view returns before the email goes (timing reveals nothing)
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(CODE, {"email": EMAIL})
+    participant_access.wait_for_deliveries()
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Your sign-in code"
+
+
+def test_an_address_on_two_requests_gets_no_code(
+    client: Client, submitted: actions.Submitted, program: Program
+) -> None:
+    # Given someone else's request that names the same (unverified) sign-in address
+    actions.submit_request(
+        program, asker_kind="lawyer", topics=["anxiety"], risk_answer="no", sign_in_email=EMAIL
+    )
+
+    # When a code is asked for, none is sent: a code must never open the wrong request
+    client.post(CODE, {"email": EMAIL})
+    assert mail.outbox == []

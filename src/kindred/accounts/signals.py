@@ -20,6 +20,9 @@ SESSION_SEEN = "kindred_seen_at"
 @receiver(user_logged_in)
 def on_signed_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
+        # An account signing in on a browser with a participant session ends that session.
+        for key in ("kindred_participant_request", "kindred_participant_seen_at"):
+            request.session.pop(key, None)
         now = time.time()
         request.session[SESSION_STARTED] = now
         request.session[SESSION_SEEN] = now

@@ -115,7 +115,12 @@ def permits(rule: Rule, request: HttpRequest) -> bool:
     if rule.public:
         return True
     if rule.participant:
-        return getattr(request, "participant_access", None) is not None
+        # Only a participant session, never a staff or volunteer account (the sign-in at /my/
+        # signs an account out first).
+        return (
+            getattr(request, "participant_access", None) is not None
+            and not request.user.is_authenticated
+        )
     user = request.user
     if not user.is_authenticated:
         return False

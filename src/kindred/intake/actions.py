@@ -157,8 +157,10 @@ def on_call_addresses(program: Program) -> list[str]:
 
 def alert_on_call(item: SupportRequest | Concern) -> bool:
     """A discreet email to the program's coordinators: no name, no topic, no content."""
-    recipients = on_call_addresses(item.program)
     try:
+        recipients = on_call_addresses(item.program)
+        if not recipients:
+            raise LookupError("no coordinator or director to alert")
         if recipients:
             body = ALERT_BODY if isinstance(item, SupportRequest) else CONCERN_ALERT_BODY
             send_mail(ALERT_SUBJECT, body, None, recipients)

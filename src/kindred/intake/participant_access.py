@@ -10,18 +10,24 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
+import threading
 import time
 from collections.abc import Callable
 
+from django.contrib.auth import logout
 from django.core.cache import cache
 from django.core.mail import send_mail
+from django.db import connections, transaction
 from django.http import HttpRequest, HttpResponse
 
 from kindred.confidential import audit, keys
 from kindred.confidential.models import AuditAction
 from kindred.intake import passphrases
 from kindred.intake.models import SupportRequest
+
+logger = logging.getLogger(__name__)
 
 SESSION_KEY = "kindred_participant_request"
 SESSION_SEEN = "kindred_participant_seen_at"
@@ -47,41 +53,93 @@ def _digest(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-def send_sign_in_code(email: str) -> None:
-    """Email a one-time code if a request has this sign-in address; say nothing either way."""
+def _request_for_code(email: str) -> SupportRequest | None:
+    """The one request with this sign-in address. None if there is none, or more than one: the
+    address is not verified, so a second request naming it (perhaps someone else's) must never
+    turn a code into access to the wrong request."""
+    if not email.strip():
+        return None
     index = keys.blind_index("participant-email", email)
-    found = SupportRequest.objects.filter(sign_in_email_index=index).exists() if email else False
-    if not found:
+    matches = list(SupportRequest.objects.filter(sign_in_email_index=index)[:2])
+    return matches[0] if len(matches) == 1 else None
+
+
+_deliveries: list[threading.Thread] = []
+
+
+def deliver_later(send: Callable[[], object]) -> None:
+    """Send after the response, so how long a request takes says nothing about whether an
+    address is on a request (an SMTP exchange takes far longer than a look-up)."""
+    thread = threading.Thread(target=_send_quietly, args=(send,), daemon=True)
+    _deliveries.append(thread)
+    transaction.on_commit(thread.start)
+
+
+def _send_quietly(send: Callable[[], object]) -> None:
+    try:
+        send()
+    except Exception as error:
+        logger.error("a sign-in code could not be sent (%s)", type(error).__name__)
+    finally:
+        connections.close_all()
+
+
+def wait_for_deliveries(timeout: float = 10) -> None:
+    """For tests and orderly shutdown: wait for codes being sent."""
+    while _deliveries:
+        thread = _deliveries.pop()
+        if thread.is_alive() or not thread.ident:
+            thread.join(timeout)
+
+
+def send_sign_in_code(email: str) -> None:
+    """Email a one-time code if exactly one request has this sign-in address; say nothing
+    either way, and take the same time either way."""
+    if _request_for_code(email) is None:
         return
     code = f"{secrets.randbelow(10**6):06d}"
-    cache.set(_code_key(email), {"digest": _digest(code), "attempts": 0}, CODE_SECONDS)
-    send_mail(
-        "Your sign-in code",
-        f"Your code is {code}. It works once, for 10 minutes.\n\n"
-        "If you did not ask for it, you can ignore this email.\n",
-        None,
-        [email.strip()],
+    cache.set(_code_key(email), _digest(code), CODE_SECONDS)
+    address = email.strip()
+    deliver_later(
+        lambda: send_mail(
+            "Your sign-in code",
+            f"Your code is {code}. It works once, for 10 minutes.\n\n"
+            "If you did not ask for it, you can ignore this email.\n",
+            None,
+            [address],
+        )
     )
 
 
+def _attempts_key(email: str) -> str:
+    return _code_key(email) + ":attempts"
+
+
 def sign_in_with_code(email: str, code: str) -> SupportRequest | None:
-    key = _code_key(email)
-    entry = cache.get(key)
-    if not entry:
+    """A code works once. Wrong guesses are counted per address for an hour, across new codes,
+    so asking for fresh codes never buys more guesses; past CODE_ATTEMPTS, codes stop working
+    for that hour (the passphrase still does)."""
+    attempts = _attempts_key(email)
+    cache.add(attempts, 0, 3600)
+    try:
+        tries = cache.incr(attempts)
+    except ValueError:  # expired between add and incr
+        cache.add(attempts, 1, 3600)
+        tries = 1
+    if tries > CODE_ATTEMPTS:
         return None
-    entry["attempts"] += 1
-    if entry["attempts"] > CODE_ATTEMPTS:
-        cache.delete(key)
+    expected = cache.get(_code_key(email))
+    if not expected or not hmac.compare_digest(expected, _digest(code.strip())):
         return None
-    if not hmac.compare_digest(entry["digest"], _digest(code.strip())):
-        cache.set(key, entry, CODE_SECONDS)
-        return None
-    cache.delete(key)  # one use
-    index = keys.blind_index("participant-email", email)
-    return SupportRequest.objects.filter(sign_in_email_index=index).order_by("-created_at").first()
+    cache.delete(_code_key(email))  # one use
+    cache.delete(attempts)
+    return _request_for_code(email)
 
 
 def start_session(request: HttpRequest, support_request: SupportRequest) -> None:
+    if request.user.is_authenticated:
+        # A staff or volunteer account is never also a participant session.
+        logout(request)
     request.session.cycle_key()  # a new session id at sign-in
     request.session[SESSION_KEY] = str(support_request.pk)
     request.session[SESSION_SEEN] = time.time()

@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 
 from kindred.accounts.models import PROGRAM_STAFF_ROLES, AuthenticatedRequest, Role
 from kindred.confidential.models import ActorType, AuditAction, AuditEntry
-from kindred.intake.models import OPEN_STATUSES, Concern, SupportRequest
+from kindred.intake.models import OPEN_STATUSES, Concern, CrisisResource, SupportRequest
+from kindred.programs.models import Program
 
 
 def requests_visible_to_staff(request: AuthenticatedRequest) -> QuerySet[SupportRequest]:
@@ -48,11 +49,29 @@ def staff_openings(support_request: SupportRequest) -> list[Opening]:
     ).order_by("-seq")
     return [
         Opening(
+            # Only staff roles: a coordinator who also volunteers is not outed as a volunteer.
             ", ".join(
-                str(ROLE_LABELS.get(role, role)) for role in entry.actor_role.split(",") if role
+                str(ROLE_LABELS[role])
+                for role in entry.actor_role.split(",")
+                if role in PROGRAM_STAFF_ROLES
             )
             or "Staff",
             entry.at,
         )
         for entry in entries
+    ]
+
+
+def crisis_resources_for(program: Program | None) -> list[CrisisResource]:
+    """The program's crisis resources; never an empty list. A program that has none configured
+    (made before intake existed, or emptied by mistake) still shows the national lines."""
+    configured = list(CrisisResource.objects.filter(program=program)) if program else []
+    if configured:
+        return configured
+    from kindred.intake.actions import DEFAULT_CRISIS_RESOURCES
+
+    return [
+        CrisisResource(name=name, how=how, tel=tel, is_placeholder=placeholder)
+        for name, how, tel, placeholder in DEFAULT_CRISIS_RESOURCES
+        if not placeholder
     ]

@@ -26,7 +26,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from kindred.confidential import audit
+from kindred.confidential import audit, keys
 from kindred.confidential.access import PARTICIPANT, PUBLIC, allow
 from kindred.confidential.models import AuditAction
 from kindred.intake import actions, participant_access, passphrases, queries
@@ -130,7 +130,9 @@ def own_request(request: HttpRequest) -> SupportRequest:
 
 
 def _rate_key(request: HttpRequest, value: str) -> str:
-    return f"{ratelimit.get_ip(request)}|{value}"
+    # Keyed, so the cache table (which keeps expired rows a while) never holds a plain hash
+    # of an address and an email or reference that anyone could confirm by guessing.
+    return keys.blind_index("rate-limit", f"{ratelimit.get_ip(request)}|{value}")
 
 
 def _consume(request: HttpRequest, action: str, value: str) -> ratelimit.RateLimitUsage | None:
@@ -330,6 +332,10 @@ def copy(request: HttpRequest) -> HttpResponse:
 
 @allow(PARTICIPANT)
 def download(request: HttpRequest) -> HttpResponse:
+    # POST only: a link from another site must not drop a file of everything onto a shared
+    # computer.
+    if request.method != "POST":
+        return redirect("intake:my_copy")
     support_request = own_request(request)
     actions.record_export(support_request, what="a copy of their data (JSON file)")
     content = json.dumps(own_data(support_request), indent=2, ensure_ascii=False)

@@ -29,6 +29,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from kindred.confidential.access import PUBLIC, allow
+from kindred.intake import one_time
 from kindred.intake.actions import submit_concern, submit_request
 from kindred.intake.forms.public import AskForm, ConcernForm
 from kindred.intake.models import (
@@ -39,6 +40,7 @@ from kindred.intake.models import (
     RiskAnswer,
     SupportRequest,
 )
+from kindred.intake.queries import crisis_resources_for
 from kindred.programs.models import Program
 
 SUBMISSION_FIELD = "submission"
@@ -133,31 +135,39 @@ def ask(request: HttpRequest) -> HttpResponse:
         usage.rollback()  # nothing was recorded: the same form may be sent again
         raise
     support_request = submitted.request
-    request.session[NEW_REQUEST] = {
-        "reference": support_request.reference,
-        "passphrase": submitted.passphrase,
-        "program": program.pk,
-        "urgent": support_request.urgent,
-        "crisis": support_request.urgent or support_request.risk_answer == RiskAnswer.UNSURE,
-        "sign_in_email": bool(support_request.sign_in_email),
-    }
-    return redirect("intake:submitted")
+    response = redirect("intake:submitted")
+    one_time.stash(
+        request,
+        response,
+        NEW_REQUEST,
+        {
+            "reference": support_request.reference,
+            "passphrase": submitted.passphrase,
+            "program": program.pk,
+            "urgent": support_request.urgent,
+            "crisis": support_request.urgent or support_request.risk_answer == RiskAnswer.UNSURE,
+            "sign_in_email": bool(support_request.sign_in_email),
+        },
+    )
+    return response
 
 
 @allow(PUBLIC)
 def submitted(request: HttpRequest) -> HttpResponse:
     """The reference and passphrase, once. A reload (or the same form sent again) finds them
     gone and gets a calm page instead: they were shown once, and this is how to get help."""
-    shown = request.session.pop(NEW_REQUEST, None)
-    if not isinstance(shown, dict):
-        return render(request, "intake/public/submitted.html", {"shown": None})
+    shown = one_time.take(request, NEW_REQUEST)
+    if shown is None:
+        return one_time.forget(
+            render(request, "intake/public/submitted.html", {"shown": None}), NEW_REQUEST
+        )
     program_id = shown.get("program")
     program = Program.objects.filter(pk=program_id).first() if program_id else None
     context: dict[str, Any] = {
         "shown": shown,
         "crisis_resources": _crisis_resources(program) if shown.get("crisis") else [],
     }
-    return render(request, "intake/public/submitted.html", context)
+    return one_time.forget(render(request, "intake/public/submitted.html", context), NEW_REQUEST)
 
 
 def _ask_page(
@@ -272,6 +282,4 @@ def _concern_recorded(submission_id: str) -> bool:
 
 
 def _crisis_resources(program: Program | None) -> list[CrisisResource]:
-    if program is None:
-        return []
-    return list(CrisisResource.objects.filter(program=program))
+    return crisis_resources_for(program)

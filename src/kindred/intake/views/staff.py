@@ -31,7 +31,7 @@ from kindred.accounts.models import PROGRAM_STAFF_ROLES, AuthenticatedRequest
 from kindred.confidential import audit
 from kindred.confidential.access import allow, get_for, roles
 from kindred.confidential.models import AuditAction
-from kindred.intake import actions, queries
+from kindred.intake import actions, one_time, queries
 from kindred.intake.forms.staff import (
     CONTACT_METHODS,
     ConcernStatusForm,
@@ -280,6 +280,14 @@ def _render_detail(
         object_type="support_request",
         object_id=str(support_request.pk),
         program_id=support_request.program_id,
+        # The role held in this request's program: what the participant will see.
+        role=",".join(
+            sorted(
+                request.user.memberships.filter(program_id=support_request.program_id).values_list(
+                    "role", flat=True
+                )
+            )
+        ),
     )
     slugs = [str(slug) for slug in support_request.topics or []]
     names = dict(Topic.objects.filter(slug__in=slugs).values_list("slug", "name"))
@@ -352,9 +360,9 @@ def phone_intake(request: AuthenticatedRequest) -> HttpResponse:
     redirect, so the coordinator can read them to the caller; a refresh shows a blank form."""
     programs = _programs(request)
     if request.method != "POST":
-        done = request.session.pop(PHONE_DONE, None)
+        done = one_time.take(request, PHONE_DONE)
         if done:
-            return _phone_done(request, done)
+            return one_time.forget(_phone_done(request, done), PHONE_DONE)
         return _phone_form(request, PhoneIntakeForm(programs=programs), _new_submission_id())
 
     submission_id = request.POST.get(SUBMISSION_FIELD, "")
@@ -376,15 +384,21 @@ def phone_intake(request: AuthenticatedRequest) -> HttpResponse:
     except IntegrityError:
         return redirect("intake:staff_new")  # the same form, sent twice at once: one recorded
     support_request = submitted.request
-    request.session[PHONE_DONE] = {
-        "request_id": str(support_request.pk),
-        "reference": support_request.reference,
-        "passphrase": submitted.passphrase,
-        "urgent": support_request.urgent,
-        "alert_failed": support_request.alert_failed,
-        "program_id": support_request.program_id,
-    }
-    return redirect("intake:staff_new")
+    response = redirect("intake:staff_new")
+    one_time.stash(
+        request,
+        response,
+        PHONE_DONE,
+        {
+            "request_id": str(support_request.pk),
+            "reference": support_request.reference,
+            "passphrase": submitted.passphrase,
+            "urgent": support_request.urgent,
+            "alert_failed": support_request.alert_failed,
+            "program_id": support_request.program_id,
+        },
+    )
+    return response
 
 
 def _new_submission_id() -> str:
