@@ -50,6 +50,9 @@ class HomePage(KindredPage):
     def leave_quickly(self) -> None:
         self.quick_exit.click()
 
+    def ask_for_support(self) -> None:
+        self.main.get_by_role("link", name="Ask for support", exact=True).click()
+
 
 class LoginPage(KindredPage):
     path = "/account/login/"
@@ -266,3 +269,116 @@ class VolunteerAgreementPage(KindredPage):
     def sign(self) -> None:
         self.main.get_by_label("I have read and agree").check()
         self.main.get_by_role("button", name="Sign").click()
+
+
+# --- Asking for support ----------------------------------------------------------------------
+
+
+class AskPage(KindredPage):
+    """The public "Ask for support" form: no account, questions grouped under headings."""
+
+    path = "/ask/"
+
+    def question(self, legend: str) -> Locator:
+        """A question with several answers (a fieldset), found by its legend."""
+        return self.page.get_by_role("group", name=legend)
+
+    @property
+    def crisis_help(self) -> Locator:
+        return self.main.get_by_role("region", name="Help is there for you right now")
+
+    def describe_self(self, kind: str) -> None:
+        self.question("Which best describes you?").get_by_label(kind, exact=True).check()
+
+    def choose_topics(self, *topics: str) -> None:
+        group = self.question("What would you like support with?")
+        for topic in topics:
+            group.get_by_label(topic, exact=True).check()
+
+    def tell_in_own_words(self, text: str) -> None:
+        self.page.get_by_label("Anything you would like to tell us in your own words?").fill(text)
+
+    def answer_safety_question(self, answer: str) -> None:
+        """ "Yes", "No" or "I'm not sure": the one question everyone answers."""
+        group = self.question("Are you having thoughts of ending your life or of harming someone?")
+        group.get_by_label(answer, exact=True).check()
+
+    def choose_contact(self, *methods: str) -> None:
+        group = self.question("How may a coordinator contact you?")
+        for method in methods:
+            group.get_by_label(method, exact=True).check()
+
+    @property
+    def phone_number(self) -> Locator:
+        return self.page.get_by_label("Phone number", exact=True)
+
+    def give_phone_number(self, number: str) -> None:
+        self.phone_number.fill(number)
+
+    def acknowledge(self) -> None:
+        """Ticks both boxes under "Before you send": what peer support is, what confidential
+        means here."""
+        self.page.get_by_label("I understand that peer support is a conversation").check()
+        self.page.get_by_label("I understand that what I share stays confidential").check()
+
+    def send(self) -> None:
+        self.page.get_by_role("button", name="Send my request").click()
+
+
+class AskedPage(KindredPage):
+    """The page after "Send my request": the reference and passphrase, shown this once (and crisis
+    help first, when the answers call for it)."""
+
+    path = "/ask/next/"
+
+    @property
+    def crisis_help(self) -> Locator:
+        return self.main.get_by_role("region", name="Help is there for you right now")
+
+    @property
+    def keep_these(self) -> Locator:
+        return self.main.get_by_role("region", name="Keep these two somewhere private")
+
+    @property
+    def reference(self) -> Locator:
+        return self.keep_these.locator("[data-reference]")
+
+    @property
+    def passphrase(self) -> Locator:
+        return self.keep_these.locator("[data-passphrase]")
+
+    @property
+    def first_content(self) -> Locator:
+        """Whatever comes first inside <main>."""
+        return self.main.locator(":scope > *").first
+
+    def check_on_request(self) -> None:
+        self.main.get_by_role("link", name="check on your request").first.click()
+
+
+class MySignInPage(KindredPage):
+    """/my/: a participant, who has no account, signs in with their reference and passphrase."""
+
+    path = "/my/"
+
+    def sign_in(self, reference: str, passphrase: str) -> None:
+        self.main.get_by_label("Your reference").fill(reference)
+        self.main.get_by_label("Your passphrase").fill(passphrase)
+        self.main.get_by_role("button", name="Sign in", exact=True).click()
+
+
+class MyHomePage(KindredPage):
+    """/my/request/: the participant's own request, where it stands, in plain words."""
+
+    path = "/my/request/"
+
+    @property
+    def reference(self) -> Locator:
+        return self.main.get_by_text("Your reference:")
+
+    @property
+    def where_things_stand(self) -> Locator:
+        return self.main.get_by_role("region", name="Where things stand")
+
+    def sign_out(self) -> None:
+        self.main.get_by_role("button", name="Sign out").click()
