@@ -1,13 +1,8 @@
 """Public pages: ask for support, and a concern about someone else (no account).
 
-Anyone may send these forms, so they guard themselves the way the volunteer application does
-(volunteers/views/public.py), without getting in a person's way:
-* a one-time submission id in each form, whose digest is stored (unique) with what it recorded,
-  so a refresh, Back or a double click never records a second request or concern;
-* a honeypot field people never see: whatever fills it is a bot, answered like anyone else
-  while nothing is kept;
-* a limit per client address and on everything together (RATES), answered with 429 and the
-  form as typed, never with a lost answer.
+Anyone may send these forms, so they guard themselves like every public form
+(kindred.web.public_forms: one-time submission id, honeypot, limits per address and overall,
+429 with the form as typed).
 
 Safety comes before everything on these pages: when what someone typed says they may be at
 risk, the program's crisis lines are the first thing on the next page, whatever else happens
@@ -18,13 +13,8 @@ Nothing the person typed is ever in a URL, and every page keeps the neutral titl
 
 from __future__ import annotations
 
-import hashlib
-import re
-import secrets
 from typing import Any
 
-from allauth.core.internal import ratelimit
-from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -42,38 +32,29 @@ from kindred.intake.models import (
 )
 from kindred.intake.queries import crisis_resources_for
 from kindred.programs.models import Program
+from kindred.web.public_forms import (
+    HONEYPOT_FIELD,
+    RETRY_AFTER_SECONDS,
+    SUBMISSION_FIELD,
+    SUBMISSION_UNKNOWN,
+    TOO_MANY,
+    AlreadyRecorded,
+    PublicSubmission,
+    new_submission_id,
+)
 
-SUBMISSION_FIELD = "submission"
-HONEYPOT_FIELD = "website"
-SUBMISSION_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
-# Recorded requests and concerns per client address (allauth's limiter: its client-address
-# rules, including KINDRED_TRUSTED_PROXY_COUNT, and its cache). Generous for an office behind
-# one address, too slow for a flood; only what would be recorded counts, so someone correcting
-# mistakes is never slowed down. The "key" rate counts everything, from anywhere: a flood from
-# many addresses can fill the coordinators' queue (and their phones) no faster than this.
+# Per client address and overall (see kindred.web.public_forms). Generous for an office behind
+# one address; a flood from many addresses fills the coordinators' queue (and their phones) no
+# faster than the daily "key" rate.
 ASK_ACTION = "support_request"
 CONCERN_ACTION = "concern"
-RATES = {
-    ASK_ACTION: "5/10m/ip,20/1d/ip,500/1d/key",
-    CONCERN_ACTION: "5/10m/ip,20/1d/ip,500/1d/key",
-}
-EVERYONE = "everyone"
-RETRY_AFTER_SECONDS = 600
+RATE = "5/10m/ip,20/1d/ip,500/1d/key"
 
 # The new request's reference and passphrase, from the POST to the page that shows them once.
 NEW_REQUEST = "kindred_intake_new_request"
 # Whether the concern just sent said someone may be in danger now (for the thank-you page).
 CONCERN_NOW = "kindred_intake_concern_now"
 
-TOO_MANY = (
-    "Several forms have just been sent from your internet connection, so we have paused new "
-    "ones for a little while. Nothing was lost: your answers are still here. Please wait about "
-    "ten minutes, then press “{button}” again."
-)
-SUBMISSION_UNKNOWN = (
-    "We could not tell whether this form had been sent before. Your answers are still here: "
-    "please press “{button}” again."
-)
 ASK_BUTTON = "Send my request"
 CONCERN_BUTTON = "Send to the program"
 
@@ -89,30 +70,23 @@ def ask(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _ask_page(request, AskForm(programs=programs), new_submission_id())
 
-    if request.POST.get(HONEYPOT_FIELD):
-        # A bot: answer it like anyone else, so it learns nothing, and keep nothing.
+    guard = PublicSubmission(request, SupportRequest, "kindred.intake", ASK_ACTION, RATE)
+    if guard.is_bot() or guard.already_recorded():
+        # A bot is answered like anyone else and nothing is kept. Sent already (refresh, Back,
+        # double click): the next page shows the reference and passphrase if they have not been
+        # shown yet, and says so calmly if they have.
         return redirect("intake:submitted")
-    submission_id = request.POST.get(SUBMISSION_FIELD, "")
-    if SUBMISSION_SHAPE.fullmatch(submission_id) and _request_recorded(submission_id):
-        # Sent already (refresh, Back or a double click): the next page shows the reference
-        # and passphrase if they have not been shown yet, and says so calmly if they have.
-        return redirect("intake:submitted")
-
     form = AskForm(request.POST, programs=programs)
     if not form.is_valid():
-        keep = SUBMISSION_SHAPE.fullmatch(submission_id)
-        return _ask_page(request, form, submission_id if keep else new_submission_id())
-    if not SUBMISSION_SHAPE.fullmatch(submission_id):
+        return _ask_page(request, form, guard.id_for_the_form())
+    if not guard.well_formed:
         form.add_error(None, SUBMISSION_UNKNOWN.format(button=ASK_BUTTON))
         return _ask_page(request, form, new_submission_id())
-
-    usage = ratelimit.consume(
-        request, app="kindred.intake", action=ASK_ACTION, config=RATES, key=EVERYONE
-    )
+    usage = guard.consume()
     if usage is None:
         # Crisis lines still come first on this page when the answers call for them.
         form.add_error(None, TOO_MANY.format(button=ASK_BUTTON))
-        response = _ask_page(request, form, submission_id, status=429)
+        response = _ask_page(request, form, guard.submission_id, status=429)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     program = form.chosen_program(form.cleaned_data)
@@ -120,20 +94,17 @@ def ask(request: HttpRequest) -> HttpResponse:
         usage.rollback()
         return redirect("intake:ask")
     try:
-        submitted = submit_request(
-            program,
-            channel=Channel.WEB,
-            submission_digest=_digest(submission_id),
-            **form.request_fields(),
+        submitted = guard.record(
+            usage,
+            lambda: submit_request(
+                program,
+                channel=Channel.WEB,
+                submission_digest=guard.digest,
+                **form.request_fields(),
+            ),
         )
-    except IntegrityError:
-        usage.rollback()  # nothing new was recorded
-        if _request_recorded(submission_id):
-            return redirect("intake:submitted")  # a second copy of the same form won the race
-        raise
-    except BaseException:
-        usage.rollback()  # nothing was recorded: the same form may be sent again
-        raise
+    except AlreadyRecorded:
+        return redirect("intake:submitted")  # a second copy of the same form won the race
     support_request = submitted.request
     response = redirect("intake:submitted")
     one_time.stash(
@@ -198,26 +169,19 @@ def concern(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _concern_page(request, ConcernForm(programs=programs), new_submission_id())
 
-    if request.POST.get(HONEYPOT_FIELD):
+    guard = PublicSubmission(request, Concern, "kindred.intake", CONCERN_ACTION, RATE)
+    if guard.is_bot() or guard.already_recorded():
         return redirect("intake:concern_sent")
-    submission_id = request.POST.get(SUBMISSION_FIELD, "")
-    if SUBMISSION_SHAPE.fullmatch(submission_id) and _concern_recorded(submission_id):
-        return redirect("intake:concern_sent")
-
     form = ConcernForm(request.POST, programs=programs)
     if not form.is_valid():
-        keep = SUBMISSION_SHAPE.fullmatch(submission_id)
-        return _concern_page(request, form, submission_id if keep else new_submission_id())
-    if not SUBMISSION_SHAPE.fullmatch(submission_id):
+        return _concern_page(request, form, guard.id_for_the_form())
+    if not guard.well_formed:
         form.add_error(None, SUBMISSION_UNKNOWN.format(button=CONCERN_BUTTON))
         return _concern_page(request, form, new_submission_id())
-
-    usage = ratelimit.consume(
-        request, app="kindred.intake", action=CONCERN_ACTION, config=RATES, key=EVERYONE
-    )
+    usage = guard.consume()
     if usage is None:
         form.add_error(None, TOO_MANY.format(button=CONCERN_BUTTON))
-        response = _concern_page(request, form, submission_id, status=429)
+        response = _concern_page(request, form, guard.submission_id, status=429)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     program = form.chosen_program()
@@ -225,17 +189,14 @@ def concern(request: HttpRequest) -> HttpResponse:
         usage.rollback()
         return redirect("intake:concern")
     try:
-        recorded = submit_concern(
-            program, submission_digest=_digest(submission_id), **form.concern_fields()
+        recorded = guard.record(
+            usage,
+            lambda: submit_concern(
+                program, submission_digest=guard.digest, **form.concern_fields()
+            ),
         )
-    except IntegrityError:
-        usage.rollback()
-        if _concern_recorded(submission_id):
-            return redirect("intake:concern_sent")
-        raise
-    except BaseException:
-        usage.rollback()
-        raise
+    except AlreadyRecorded:
+        return redirect("intake:concern_sent")
     if recorded.urgency == ConcernUrgency.NOW:
         request.session[CONCERN_NOW] = program.pk
     return redirect("intake:concern_sent")
@@ -263,22 +224,6 @@ def _concern_page(
 
 
 # --- Shared -------------------------------------------------------------------------------------
-
-
-def new_submission_id() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def _digest(submission_id: str) -> str:
-    return hashlib.sha256(submission_id.encode()).hexdigest()
-
-
-def _request_recorded(submission_id: str) -> bool:
-    return SupportRequest.objects.filter(submission_digest=_digest(submission_id)).exists()
-
-
-def _concern_recorded(submission_id: str) -> bool:
-    return Concern.objects.filter(submission_digest=_digest(submission_id)).exists()
 
 
 def _crisis_resources(program: Program | None) -> list[CrisisResource]:

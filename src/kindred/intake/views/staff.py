@@ -9,9 +9,6 @@ are not audited row by row; every page that does show one is an audited VIEW.
 
 from __future__ import annotations
 
-import hashlib
-import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -54,13 +51,12 @@ from kindred.intake.risk import mentions_risk
 from kindred.programs.models import Program
 from kindred.topics.models import Topic
 from kindred.volunteers.models import IDENTITY_FLAGS
+from kindred.web.public_forms import SUBMISSION_FIELD, SUBMISSION_SHAPE, digest, new_submission_id
 
 PAGE_SIZE = 50
 # The reference and passphrase of a request just taken by phone, kept in the session only until
 # the page that shows them (once) is drawn.
 PHONE_DONE = "kindred_phone_intake_done"
-SUBMISSION_FIELD = "submission"
-SUBMISSION_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 # What the queue reads: categories and dates, never an encrypted column.
 QUEUE_COLUMNS = (
     "reference",
@@ -350,10 +346,6 @@ def _programs(request: AuthenticatedRequest) -> QuerySet[Program]:
     return request.user.programs_with_role(*PROGRAM_STAFF_ROLES).order_by("name")
 
 
-def _digest(submission_id: str) -> str:
-    return hashlib.sha256(submission_id.encode()).hexdigest()
-
-
 @allow(roles(*PROGRAM_STAFF_ROLES))
 def phone_intake(request: AuthenticatedRequest) -> HttpResponse:
     """A request taken over the phone. The reference and passphrase are shown once, after a
@@ -363,22 +355,22 @@ def phone_intake(request: AuthenticatedRequest) -> HttpResponse:
         done = one_time.take(request, PHONE_DONE)
         if done:
             return one_time.forget(_phone_done(request, done), PHONE_DONE)
-        return _phone_form(request, PhoneIntakeForm(programs=programs), _new_submission_id())
+        return _phone_form(request, PhoneIntakeForm(programs=programs), new_submission_id())
 
     submission_id = request.POST.get(SUBMISSION_FIELD, "")
     shaped = bool(SUBMISSION_SHAPE.fullmatch(submission_id))
-    if shaped and SupportRequest.objects.filter(submission_digest=_digest(submission_id)).exists():
+    if shaped and SupportRequest.objects.filter(submission_digest=digest(submission_id)).exists():
         return redirect("intake:staff_new")  # a double click or a refresh: recorded already
     form = PhoneIntakeForm(request.POST, programs=programs)
     if not form.is_valid():
-        return _phone_form(request, form, submission_id if shaped else _new_submission_id())
+        return _phone_form(request, form, submission_id if shaped else new_submission_id())
     program = form.chosen_program()
     try:
         submitted = actions.submit_request(
             program,
             channel=Channel.PHONE,
             by=request.user,
-            submission_digest=_digest(submission_id) if shaped else None,
+            submission_digest=digest(submission_id) if shaped else None,
             **form.request_fields(),
         )
     except IntegrityError:
@@ -399,10 +391,6 @@ def phone_intake(request: AuthenticatedRequest) -> HttpResponse:
         },
     )
     return response
-
-
-def _new_submission_id() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def _phone_form(
