@@ -1,0 +1,1 @@
+"""Matching: the pure engine (`engine`) that ranks, explains and assigns; no Django here."""
