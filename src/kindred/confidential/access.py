@@ -40,13 +40,6 @@ class Rule:
     roles: frozenset[str] = frozenset()
     participant: bool = False
 
-    def describe(self) -> str:
-        if self.public:
-            return "anyone"
-        if self.participant:
-            return "the participant signed in to their own request"
-        return "roles: " + ", ".join(sorted(self.roles)) if self.roles else "signed-in people"
-
 
 PUBLIC = Rule(public=True)
 SIGNED_IN = Rule()

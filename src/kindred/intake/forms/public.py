@@ -17,10 +17,10 @@ from kindred.intake.models import AskerKind, ConcernUrgency, HowSoon, RiskAnswer
 from kindred.intake.risk import mentions_risk
 from kindred.programs.models import EligibleGroup, Program
 from kindred.topics.models import Topic
+from kindred.volunteers.models import IDENTITY_FLAGS
 
 # Shared with the volunteer application, so both public forms speak and fail alike.
-from kindred.volunteers.forms.public import Section, TelInput, choice, text_field
-from kindred.volunteers.models import IDENTITY_FLAGS
+from kindred.web.form_fields import Section, TelInput, choice, text_field
 
 FREE_TEXT_MAX = 4000
 AVOID_MAX = 2000

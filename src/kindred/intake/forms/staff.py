@@ -16,7 +16,7 @@ from kindred.intake.models import (
 )
 from kindred.programs.models import Program
 from kindred.topics.models import Topic
-from kindred.volunteers.forms.public import ChoiceById, Section, TelInput, choice, text_field
+from kindred.web.form_fields import ChoiceById, Section, TelInput, choice, text_field
 
 OPEN = ""  # the queue's default: new, contacted and awaiting a match
 FREE_TEXT_MAX = 5000
