@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import time
 from collections.abc import Callable, Iterator
@@ -22,7 +23,7 @@ from kindred.programs.models import Program
 from kindred.topics.actions import ensure_seed_topics
 from kindred.topics.models import Topic
 from kindred.volunteers import actions as volunteer_actions
-from kindred.volunteers.models import VolunteerProfile
+from kindred.volunteers.models import ScreeningItem, TrainingModule, VolunteerProfile
 
 PASSWORD = "correct horse battery staple"
 # A fixed, synthetic base32 secret for test authenticators (never a real person's).
@@ -94,6 +95,24 @@ def make_volunteer(
     )
     if status != "applied" or user is not None:
         VolunteerProfile.objects.filter(pk=volunteer.pk).update(status=status, user=user)
+        volunteer.refresh_from_db()
+    return volunteer
+
+
+def make_matchable(volunteer: VolunteerProfile, by: User) -> VolunteerProfile:
+    """Screen, train (on 2026-01-15, valid two years) and sign for a volunteer: matchable."""
+    for item in ScreeningItem.objects.filter(program=volunteer.program):
+        volunteer_actions.record_screening(
+            volunteer, item, completed_on=datetime.date(2026, 1, 5), by=by
+        )
+    for module in TrainingModule.objects.filter(program=volunteer.program):
+        volunteer_actions.record_training(
+            volunteer, module, completed_on=datetime.date(2026, 1, 15), by=by
+        )
+    volunteer_actions.sign_agreement(volunteer, by=volunteer.user or by)
+    volunteer = VolunteerProfile.objects.get(pk=volunteer.pk)
+    if volunteer.status != "active":
+        VolunteerProfile.objects.filter(pk=volunteer.pk).update(status="active")
         volunteer.refresh_from_db()
     return volunteer
 

@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "kindred.topics",
     "kindred.volunteers",
     "kindred.intake",
+    "kindred.matching",
+    "kindred.support",
     "kindred.demo",
 ]
 

@@ -215,7 +215,13 @@ def change_status(
 
 
 def withdraw(support_request: SupportRequest) -> SupportRequest:
-    return change_status(support_request, TriageStatus.WITHDRAWN, by_participant=True)
+    # Imported here: the support app (matches) builds on intake, not the other way round.
+    from kindred.support.actions import end_matches_of_withdrawn_request
+
+    now = timezone.now()
+    with transaction.atomic():
+        end_matches_of_withdrawn_request(support_request, at=now)
+        return change_status(support_request, TriageStatus.WITHDRAWN, by_participant=True, at=now)
 
 
 def update_contact(

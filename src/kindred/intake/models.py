@@ -33,13 +33,18 @@ class TriageStatus(models.TextChoices):
     NEW = "new", "New"
     CONTACTED = "contacted", "Contacted"
     AWAITING_MATCH = "awaiting_match", "Awaiting a match"
+    PROPOSED = "proposed", "A peer proposed"
+    MATCHED = "matched", "Matched with a peer"
     REFERRED_ELSEWHERE = "referred_elsewhere", "Referred elsewhere"
     DUPLICATE = "duplicate", "Duplicate"
     WITHDRAWN = "withdrawn", "Withdrawn"
     CLOSED = "closed", "Closed"
 
 
-OPEN_STATUSES = (TriageStatus.NEW, TriageStatus.CONTACTED, TriageStatus.AWAITING_MATCH)
+# Still waiting for a peer: these can be proposed to a volunteer.
+WAITING_STATUSES = (TriageStatus.NEW, TriageStatus.CONTACTED, TriageStatus.AWAITING_MATCH)
+# Open cases: waiting, or with a peer proposed or active (the participant may still withdraw).
+OPEN_STATUSES = (*WAITING_STATUSES, TriageStatus.PROPOSED, TriageStatus.MATCHED)
 
 
 class HowSoon(models.TextChoices):
@@ -63,6 +68,8 @@ class SupportRequest(EncryptedModel):
         max_length=24, choices=TriageStatus.choices, default=TriageStatus.NEW, db_index=True
     )
     urgent = models.BooleanField(default=False, db_index=True)
+    # Back from a change of peer or a proposal that did not go ahead: first after urgent ones.
+    front_of_queue = models.BooleanField(default=False)
     how_soon = models.CharField(max_length=16, choices=HowSoon.choices, default=HowSoon.WHENEVER)
 
     # What the person told us: encrypted.

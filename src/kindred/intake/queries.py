@@ -25,9 +25,12 @@ def concerns_visible_to_staff(request: AuthenticatedRequest) -> QuerySet[Concern
 
 
 def queue(requests: QuerySet[SupportRequest], *, status: str = "") -> QuerySet[SupportRequest]:
-    """Urgent first, then the longest waiting; open requests unless a status is asked for."""
+    """Urgent first, then those back from a change of peer, then the longest waiting; open
+    requests unless a status is asked for."""
     chosen = requests.filter(status=status) if status else requests.filter(status__in=OPEN_STATUSES)
-    return chosen.select_related("data_key", "program").order_by("-urgent", "created_at", "pk")
+    return chosen.select_related("data_key", "program").order_by(
+        "-urgent", "-front_of_queue", "created_at", "pk"
+    )
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,7 @@ class Conflict(StrEnum):
     NAMED_PERSON = "a person the participant asked to avoid"
     EARLIER_PEER = "an earlier peer the participant left or declined"
     VOLUNTEER_EXCLUSION = "the volunteer asked not to be matched with this participant"
+    LAPSED_PROPOSAL = "proposed before, and the proposal lapsed"
 
 
 @dataclass(frozen=True)
@@ -334,6 +335,35 @@ def rank(
     """The k best volunteers for one request as (index, score), best first, ties to lower index."""
     scores = score_row(request, pop, weights)
     return [(int(j), int(scores[j])) for j in _top(scores, k)]
+
+
+def best_possible(request: Request, weights: Weights = DEFAULT_WEIGHTS) -> int:
+    """The score of an ideal volunteer for this request: what a candidate's bar is out of."""
+    w = weights
+    total = w.lived_experience * len(request.topics) + w.load_balance * w.load_steps
+    if request.stage is not None:
+        total += w.career_stage
+    if request.practice != Choice.EITHER:
+        total += w.practice_setting if request.setting >= 0 else 0
+        total += w.practice_area if request.areas else 0
+    if request.city == Choice.SAME:
+        total += w.same_city
+    total += w.identity * len(request.identities_nice)
+    if request.gender is not None and request.gender_strength == Strength.NICE:
+        total += w.gender
+    return total
+
+
+def near_misses(
+    request: Request, pop: Population, k: int = 5, weights: Weights = DEFAULT_WEIGHTS
+) -> list[int]:
+    """The k volunteers a hard constraint rules out who would otherwise score best, best first
+    (ties to the lower index): the coordinator sees who was left out and why."""
+    soft = np.zeros(len(pop), dtype=np.int32)
+    for points in _components(request, pop, weights).values():
+        soft += points
+    soft[_feasible(request, pop)] = INFEASIBLE  # keep only the ruled-out ones
+    return [int(j) for j in _top(soft, k)]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from kindred.accounts import actions as account_actions
 from kindred.accounts.models import Role, User
 from kindred.confidential import audit, keys
 from kindred.confidential.models import AuditAction
+from kindred.matching import conflicts
 from kindred.programs.models import Program
 from kindred.topics.models import Topic
 from kindred.volunteers.matchability import add_months
@@ -117,6 +118,7 @@ def submit_application(
         )
         volunteer.languages = languages
         volunteer.email_index = keys.blind_index("email", volunteer.email)
+        refresh_conflict_indexes(volunteer)
         volunteer.save()
         volunteer.topics.set(topics)
         StatusChange.objects.create(
@@ -275,6 +277,13 @@ def invite(volunteer: VolunteerProfile, *, by: User, base_url: str) -> User:
 # --- The volunteer's own changes -------------------------------------------------------------
 
 
+def refresh_conflict_indexes(volunteer: VolunteerProfile) -> None:
+    """Keep the blind indexes that matching checks conflicts against in step with the name
+    and firm (kindred.matching.conflicts)."""
+    volunteer.name_index = conflicts.name_index(volunteer.full_name or "")
+    volunteer.firm_index = conflicts.firm_index(volunteer.firm or "")
+
+
 def update_profile(
     volunteer: VolunteerProfile,
     *,
@@ -291,6 +300,7 @@ def update_profile(
             volunteer.languages = languages
         if "email" in fields:
             volunteer.email_index = keys.blind_index("email", volunteer.email)
+        refresh_conflict_indexes(volunteer)
         volunteer.save()
         if topics is not None:
             volunteer.topics.set(topics)

@@ -72,6 +72,12 @@ class VolunteerProfile(EncryptedModel):
     full_name = EncryptedCharField()
     email = EncryptedCharField()
     email_index = BlindIndexField()
+    # Blind indexes of the normalised name and firm, so a participant's "never match me with"
+    # list is checked without decrypting every volunteer (kindred.matching.conflicts).
+    name_index = BlindIndexField(blank=True, default="")
+    # Employer, used only to avoid conflicts. Nullable: rows from before it existed have none.
+    firm = EncryptedCharField(blank=True, null=True, default=None)
+    firm_index = BlindIndexField(blank=True, default="")
     phone = EncryptedCharField(blank=True, default="")
     references = EncryptedJSONField(default=list)  # [{"name": …, "contact": …}, …]
     about_me = EncryptedTextField(blank=True, default="")

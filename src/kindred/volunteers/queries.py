@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -60,9 +61,15 @@ class RulesCache(dict[int, ProgramRules]):
 
 
 def open_match_count(volunteer: VolunteerProfile) -> int:
-    """Proposed and active matches. There are none until the support app (Matching issue)
-    brings matches; it will count them here, and every caller of is_matchable follows."""
-    return 0
+    """Proposed and active matches: each holds one of the volunteer's places. A list that
+    annotates `open_match_total` (kindred.matching.pool) is counted in one query."""
+    annotated = getattr(volunteer, "open_match_total", None)
+    if annotated is not None:
+        return int(annotated)
+    # Imported here: matches (the support app) build on volunteers, not the other way round.
+    from kindred.support.models import OPEN_MATCH_STATUSES, Match
+
+    return Match.objects.filter(volunteer=volunteer, status__in=OPEN_MATCH_STATUSES).count()
 
 
 def volunteer_facts(volunteer: VolunteerProfile, rules: ProgramRules) -> VolunteerFacts:
@@ -124,13 +131,31 @@ def is_matchable(
     return evaluate(volunteer_facts(volunteer, cache.for_program(volunteer.program)), today)
 
 
+def _open_matches_subquery() -> Coalesce:
+    # Imported here: matches (the support app) build on volunteers, not the other way round.
+    from kindred.support.models import OPEN_MATCH_STATUSES, Match
+
+    open_matches = (
+        Match.objects.filter(volunteer=OuterRef("pk"), status__in=OPEN_MATCH_STATUSES)
+        .order_by()
+        .values("volunteer")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(open_matches), 0)
+
+
 def with_matchability_data(queryset: QuerySet[VolunteerProfile]) -> QuerySet[VolunteerProfile]:
     """Everything is_matchable reads, fetched in a fixed number of queries for any list size."""
-    return queryset.select_related("program", "data_key").prefetch_related(
-        "topics",
-        "screening_records",
-        "training_completions",
-        Prefetch("signatures", queryset=AgreementSignature.objects.select_related("agreement")),
+    return (
+        queryset.annotate(open_match_total=_open_matches_subquery())
+        .select_related("program", "data_key")
+        .prefetch_related(
+            "topics",
+            "screening_records",
+            "training_completions",
+            Prefetch("signatures", queryset=AgreementSignature.objects.select_related("agreement")),
+        )
     )
 
 
@@ -173,8 +198,10 @@ def filtered_volunteers(
     if filters.language:
         queryset = queryset.filter(languages_text__icontains=f"|{filters.language}|")
     if filters.capacity_left:
-        # Capacity left = capacity above open matches; with no matches yet, any capacity.
-        queryset = queryset.filter(capacity__gte=1)
+        # Capacity left = capacity above open (proposed or active) matches.
+        queryset = queryset.annotate(open_match_total=_open_matches_subquery()).filter(
+            capacity__gt=F("open_match_total"), program__capacity_cap__gt=F("open_match_total")
+        )
     if filters.training_expiring:
         queryset = queryset.filter(
             training_expires_on__gte=today,

@@ -95,6 +95,14 @@ STATUS_IN_WORDS = {
         "We are finding a peer who fits what you asked for. This can take a little while. We "
         "will contact you the way you chose as soon as we have someone."
     ),
+    TriageStatus.PROPOSED: (
+        "We have found a peer who may fit what you asked for. When they have said yes, you "
+        "will see them here and can decide whether to go ahead."
+    ),
+    TriageStatus.MATCHED: (
+        "You are matched with a peer. You can ask for a different peer at any time, without "
+        "giving a reason."
+    ),
     TriageStatus.REFERRED_ELSEWHERE: (
         "Your coordinator has suggested another service that may suit you better. If you have "
         "questions about it, you are welcome to contact the program."
