@@ -19,13 +19,21 @@ from django.utils import timezone
 
 from kindred.accounts.models import User
 from kindred.confidential.models import AuditAction, AuditEntry
-from kindred.intake.actions import submit_concern
+from kindred.intake.actions import change_status, submit_concern
+from kindred.intake.models import SupportRequest, TriageStatus
 from kindred.programs.models import Program
+from kindred.support.actions import (
+    answer_as_participant,
+    answer_as_volunteer,
+    flag_match,
+    propose_match,
+)
+from kindred.support.models import TaskKind
 from kindred.topics.actions import ensure_seed_topics
 from kindred.topics.models import Topic
 from kindred.volunteers.models import DebriefRequest, VolunteerProfile
 from tests.accounts.urlnames import url_for, url_names
-from tests.conftest import PERSONAS, make_support_request
+from tests.conftest import PERSONAS, make_matchable, make_support_request
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +66,7 @@ REDIRECTS = {
     "my": To("/my/"),  # a participant's pages: sign in to your own request first
     "myhome": To("/my/request/"),  # already signed in to your own request
     "mycopy": To("/my/copy/"),  # the download is a POST; a GET shows the readable copy
+    "mypeer": To("/my/peer/"),  # a peer form's endpoint is a POST; a GET shows the peer page
 }
 
 # Columns, in the order of PERSONAS: anonymous, volunteer, other_volunteer, coordinator (of the
@@ -163,6 +172,28 @@ intake:staff_status                  login  403    403    405    405    405    4
 intake:staff_concerns                login  403    403    200    200    200    403    403    login
 intake:staff_concern                 login  403    403    200    404    200    403    403    login
 intake:staff_concern_status          login  403    403    405    405    405    403    403    login
+# Matching: a request's candidates, the plan for everyone waiting, the program's weights
+matching:candidates                  login  403    403    200    404    200    403    403    login
+matching:propose                     login  403    403    405    405    405    403    403    login
+matching:plan                        login  403    403    200    200    200    403    403    login
+matching:settings                    login  403    403    200    200    200    403    403    login
+# A match (the sample is the volunteer persona's active match with the participant persona):
+# only its volunteer and its participant see it, each from their own side; staff see its file
+support:volunteer_match              login  200    404    403    403    403    403    403    login
+support:volunteer_answer             login  vol    vol    403    403    403    403    403    login
+support:volunteer_contact            login  vol    vol    403    403    403    403    403    login
+support:volunteer_checkin            login  vol    vol    403    403    403    403    403    login
+support:volunteer_flag               login  vol    vol    403    403    403    403    403    login
+support:volunteer_change             login  vol    vol    403    403    403    403    403    login
+support:my_peer                      my     my     my     my     my     my     my     my     200
+support:my_peer_answer               my     my     my     my     my     my     my     my     mypeer
+support:my_peer_checkin              my     my     my     my     my     my     my     my     mypeer
+support:my_peer_change               my     my     my     my     my     my     my     my     mypeer
+support_staff:match                  login  403    403    200    404    200    403    403    login
+support_staff:match_withdraw         login  403    403    405    405    405    403    403    login
+support_staff:match_close            login  403    403    405    405    405    403    403    login
+support_staff:tasks                  login  403    403    200    200    200    403    403    login
+support_staff:task_resolve           login  403    403    405    405    405    403    403    login
 """
 
 
@@ -198,11 +229,20 @@ def test_every_url_pattern_has_a_row() -> None:
 
 
 @pytest.fixture
-def samples(personas: dict[str, User | None]) -> dict[str, str]:
+def samples(
+    personas: dict[str, User | None], participant_request: SupportRequest
+) -> dict[str, str]:
     """Real objects of the coordinator's program for the URLs that name one."""
-    volunteer = personas["volunteer"]
+    volunteer, coordinator = personas["volunteer"], personas["coordinator"]
     assert volunteer is not None
-    profile = VolunteerProfile.objects.get(user=volunteer)
+    assert coordinator is not None
+    profile = make_matchable(VolunteerProfile.objects.get(user=volunteer), coordinator)
+    # The volunteer persona's active match with the participant persona, and a task it raised.
+    change_status(participant_request, TriageStatus.AWAITING_MATCH, by=coordinator)
+    match = propose_match(participant_request, profile, by=coordinator)
+    answer_as_volunteer(match, accept=True, by=volunteer, shares={"email": "peer@example.org"})
+    answer_as_participant(match, accept=True, shares={"methods": ["phone"], "phone": "555-0100"})
+    task = flag_match(match, kind=TaskKind.BEYOND_COMPETENCY, by=volunteer)
     debrief = DebriefRequest.objects.create(volunteer=profile, note="", requested_at=timezone.now())
     ensure_seed_topics()
     topic = Topic.objects.order_by("pk").first()
@@ -220,6 +260,8 @@ def samples(personas: dict[str, User | None]) -> dict[str, str]:
         "topic": str(topic.pk),
         "request": str(support_request.pk),
         "concern": str(concern.pk),
+        "match": str(match.pk),
+        "task": str(task.pk),
     }
 
 

@@ -24,6 +24,16 @@ SAMPLE_KWARGS: dict[str, dict[str, str]] = {
     "intake:staff_status": {"request_id": "{request}"},
     "intake:staff_concern": {"concern_id": "{concern}"},
     "intake:staff_concern_status": {"concern_id": "{concern}"},
+    "matching:candidates": {"request_id": "{request}"},
+    "matching:propose": {"request_id": "{request}"},
+    **{
+        f"support:volunteer_{name}": {"match_id": "{match}"}
+        for name in ("match", "answer", "contact", "checkin", "flag", "change")
+    },
+    "support_staff:match": {"match_id": "{match}"},
+    "support_staff:match_withdraw": {"match_id": "{match}"},
+    "support_staff:match_close": {"match_id": "{match}"},
+    "support_staff:task_resolve": {"task_id": "{task}"},
 }
 # Stand-ins for objects a test did not make (the pages must answer a calm 404 for them).
 DUMMY_SAMPLES = {
@@ -32,6 +42,8 @@ DUMMY_SAMPLES = {
     "topic": "999999",
     "request": "00000000-0000-4000-8000-000000000000",
     "concern": "00000000-0000-4000-8000-000000000000",
+    "match": "00000000-0000-4000-8000-000000000000",
+    "task": "00000000-0000-4000-8000-000000000000",
 }
 
 

@@ -382,3 +382,81 @@ class MyHomePage(KindredPage):
 
     def sign_out(self) -> None:
         self.main.get_by_role("button", name="Sign out").click()
+
+
+# --- Matching and matches --------------------------------------------------------------------
+
+
+class CandidatesPage(KindredPage):
+    """/staff/requests/<id>/candidates/: the coordinator's ranked peers for one request, and who
+    was left out by a hard rule, with the reason."""
+
+    def candidate(self, first_name: str) -> Locator:
+        return self.page.locator("li.candidate").filter(
+            has=self.page.get_by_role("heading").get_by_role("link", name=first_name, exact=True)
+        )
+
+    @property
+    def left_out(self) -> Locator:
+        return self.page.locator("ul.left-out")
+
+    def left_out_entry(self, first_name: str) -> Locator:
+        return self.left_out.get_by_role("listitem").filter(
+            has=self.page.get_by_role("link", name=first_name, exact=True)
+        )
+
+    def propose(self, first_name: str) -> None:
+        self.candidate(first_name).get_by_role("button", name=f"Propose {first_name}").click()
+
+
+class VolunteerMatchPage(KindredPage):
+    """/volunteer/matches/<id>/: a proposal to answer, then the match: how to reach them and
+    the contacts logged."""
+
+    def share_and_accept(self, *details: str) -> None:
+        """`details`: the start of each box's label, "My email" or "My phone"."""
+        form = self.main.get_by_role("region", name="If you can support them")
+        for detail in details:
+            form.get_by_label(detail).check()
+        form.get_by_role("button", name="Yes, I can support them").click()
+
+    def decline(self) -> None:
+        self.main.get_by_role("button", name="No, not this time").click()
+
+    @property
+    def how_to_reach_them(self) -> Locator:
+        return self.main.get_by_role("region", name="How to reach them")
+
+    @property
+    def contacts(self) -> Locator:
+        return self.main.get_by_role("region", name="Log a contact")
+
+    def log_contact(self, *, on: str, mode: str, minutes: int) -> None:
+        """`on` as the date field takes it (YYYY-MM-DD); `mode` as the radio reads, "Phone"."""
+        self.contacts.get_by_label("Date").fill(on)
+        self.contacts.get_by_label(mode, exact=True).check()
+        self.contacts.get_by_label("How long, in minutes").fill(str(minutes))
+        self.contacts.get_by_role("button", name="Save this contact").click()
+
+
+class MyPeerPage(KindredPage):
+    """/my/peer/: the participant's peer: a proposal to answer, then how to reach them."""
+
+    path = "/my/peer/"
+
+    def accept(self) -> None:
+        """Yes, with the details ticked for them (all, until the participant unticks some)."""
+        self.main.get_by_role("button", name="Yes, go ahead").click()
+
+    def sharing(self, detail: str) -> Locator:
+        """A box of "What your peer will see", by the start of its label ("My phone number")."""
+        return self.main.get_by_label(detail)
+
+    def how_to_reach(self, first_name: str) -> Locator:
+        return self.main.get_by_role("region", name=f"How to reach {first_name}")
+
+    def ask_for_a_different_peer(self, reason: str = "") -> None:
+        change = self.main.get_by_role("region", name="Ask for a different peer")
+        if reason:
+            change.get_by_label("Would you like to say why?").fill(reason)
+        change.get_by_role("button", name="Ask for a different peer").click()

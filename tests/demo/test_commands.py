@@ -20,6 +20,7 @@ from kindred.intake.models import (
 )
 from kindred.intake.risk import mentions_risk
 from kindred.programs.models import Program
+from kindred.support.models import CoordinatorTask, Match, MatchStatus, Side
 from kindred.volunteers.models import VolunteerProfile
 from kindred.volunteers.pipeline import Status
 from kindred.volunteers.queries import is_matchable
@@ -48,6 +49,12 @@ def test_demo_prints_sign_ins_and_loads_data_once(settings) -> None:
     assert "0 new demo volunteers" in second
     assert f"{len(loading.DEMO_REQUESTS)} new demo requests" in first
     assert "0 new demo requests" in second
+    assert "5 new demo matches" in first
+    assert "0 new demo matches" in second
+    # And where to see the matches
+    assert "/volunteer/ shows a proposal and an active match" in first
+    assert "/my/ shows a peer who said yes" in first
+    assert "/staff/tasks/" in first
     # And nothing was created twice, not even an audit entry
     assert (User.objects.count(), Membership.objects.count(), Program.objects.count()) == counts
     assert AuditEntry.objects.count() == entries
@@ -145,7 +152,12 @@ def test_seed_demo_stores_requests_in_every_status_without_passphrases() -> None
     assert "requests: 10 created, 120 already there (seed 3)" in again
     requests = SupportRequest.objects.all()
     assert requests.count() == 130
-    assert set(requests.values_list("status", flat=True)) == set(TriageStatus)
+    # Every status but the two a match sets: seeded requests have no matches, and a "matched"
+    # request without one would contradict itself.
+    assert set(requests.values_list("status", flat=True)) == set(TriageStatus) - {
+        TriageStatus.PROPOSED,
+        TriageStatus.MATCHED,
+    }
     assert requests.filter(urgent=True).exists()
     assert len(set(requests.values_list("reference", flat=True))) == 130
     # Nobody can sign in to a seeded request: no passphrase was ever made
@@ -160,3 +172,43 @@ def test_seed_demo_stores_requests_in_every_status_without_passphrases() -> None
         assert (request.first_contact_at is not None) == any(
             change.to_status == TriageStatus.CONTACTED for change in changes
         )
+
+
+def test_the_demo_shows_proposals_active_matches_and_a_change_of_peer(settings) -> None:
+    settings.DEBUG = True
+    run("demo", "--no-serve")
+
+    demo_volunteer = VolunteerProfile.objects.get(user__email="volunteer@example.org")
+    named = loading.demo_requests_by_name(Program.objects.get(slug="peer-support"))
+    # A proposal waits for the demo volunteer, and the demo participant's waits for them
+    robin = Match.objects.get(request=named["Robin"])
+    assert robin.status == MatchStatus.AWAITING_VOLUNTEER
+    assert robin.volunteer == demo_volunteer
+    assert robin.note_for_volunteer
+    sam = Match.objects.get(request=named["Sam"])
+    assert sam.status == MatchStatus.AWAITING_PARTICIPANT
+    assert named["Sam"].reference == loading.demo_participant_reference(named["Sam"].program)
+    # Two active matches with contacts logged, one of them the demo volunteer's
+    active = Match.objects.filter(status=MatchStatus.ACTIVE)
+    assert active.count() == 2
+    assert all(match.contacts.exists() for match in active)
+    assert active.filter(volunteer=demo_volunteer, request=named["Ari"]).exists()
+    # A change of peer, asked by the participant with a reason, and a second peer since
+    changed = Match.objects.get(status=MatchStatus.CHANGED)
+    assert changed.request == named["Kit"]
+    assert changed.change_asked_by == Side.PARTICIPANT
+    assert changed.change_reason
+    second = active.get(request=named["Kit"])
+    assert second.volunteer != changed.volunteer
+    assert CoordinatorTask.objects.filter(resolved_at__isnull=True).exists()
+    # Made through the actions: the requests' statuses follow, each step is audited
+    statuses = {name: request.status for name, request in demo_requests().items()}
+    assert statuses["Robin"] == statuses["Sam"] == TriageStatus.PROPOSED
+    assert statuses["Ari"] == statuses["Kit"] == TriageStatus.MATCHED
+    assert AuditEntry.objects.filter(object_type="match").count() > 10
+    # And the demo volunteer still has room for one more
+    assert is_matchable(demo_volunteer).ok
+
+
+def demo_requests() -> dict[str, SupportRequest]:
+    return loading.demo_requests_by_name(Program.objects.get(slug="peer-support"))

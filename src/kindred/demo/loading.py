@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from itertools import islice
@@ -35,6 +35,8 @@ from kindred.intake.models import (
 )
 from kindred.programs import actions as program_actions
 from kindred.programs.models import Program
+from kindred.support import actions as support_actions
+from kindred.support.models import Checkin, CoordinatorTask, Match, Side, TaskKind
 from kindred.topics.actions import ensure_seed_topics
 from kindred.topics.models import Topic
 from kindred.volunteers import actions as volunteer_actions
@@ -49,7 +51,10 @@ from kindred.volunteers.models import (
     TrainingModule,
     VolunteerProfile,
 )
+from kindred.volunteers.queries import is_matchable
 
+# How many generated volunteers `kindred demo` loads (the first seven at each pipeline step).
+DEMO_VOLUNTEERS = 40
 # DEMO_PASSWORD is printed by `kindred demo`, which runs only in debug mode; never a production
 # credential.
 DEMO_PASSWORD = "kindred-demo-only"  # noqa: S105  # nosec B105
@@ -325,7 +330,8 @@ def ensure_demo_volunteer(program: Program) -> None:
         practice_setting="small_firm",
         practice_areas=["litigation"],
         region="Calgary",
-        capacity=2,
+        # Room for the demo's proposal and active match (DEMO_MATCHES), and one more.
+        capacity=3,
     )
     director = User.objects.get(email="director@example.org")
     for step in ("screening", "training", "active"):
@@ -342,14 +348,36 @@ def ensure_demo_volunteer(program: Program) -> None:
 # --- Requests for support -------------------------------------------------------------------
 
 # The demo's requests, one story each: (days ago asked, channel, the path of statuses with the
-# days after asking each step was taken, what they told us). Every triage status appears, one
-# request is urgent, and the free text is invented.
+# days after asking each step was taken, what they told us). Every triage status appears (a
+# peer proposed and matched once `ensure_demo_matches` has run), one request waiting is urgent,
+# and the free text is invented.
 _NEW, _CONTACTED, _AWAITING = TriageStatus.NEW, TriageStatus.CONTACTED, TriageStatus.AWAITING_MATCH
 DEMO_REQUESTS: tuple[tuple[float, str, tuple[tuple[str, float], ...], dict[str, Any]], ...] = (
     (
-        0,
+        0.08,
         Channel.WEB,
         (),
+        {
+            "asker_kind": "law_student",
+            "topics": ["anxiety", "new-to-practice-or-still-a-student"],
+            "free_text": "Exams start next week and everything is piling up. Some nights I "
+            "feel I cannot go on.",
+            "risk_answer": RiskAnswer.YES,
+            "how_soon": HowSoon.TODAY,
+            "contact": {
+                "methods": ["phone", "text"],
+                "phone": "555-0106",
+                "safe_times": "Any time",
+                "leave_message": False,
+            },
+        },
+    ),
+    # The demo participant: called the same day (urgent), then a peer was found; the peer has
+    # said yes and the proposal waits for Sam's answer at /my/ (see DEMO_MATCHES).
+    (
+        4,
+        Channel.WEB,
+        ((_CONTACTED, 0.05), (_AWAITING, 1)),
         {
             "asker_kind": "lawyer",
             "call_me": "Sam",
@@ -504,6 +532,65 @@ DEMO_REQUESTS: tuple[tuple[float, str, tuple[tuple[str, float], ...], dict[str, 
             "contact": {"methods": ["email"], "email": "returning.demo@example.org"},
         },
     ),
+    # The requests of the other demo matches (DEMO_MATCHES): each waited for a peer first.
+    (
+        6,
+        Channel.PHONE,
+        ((_CONTACTED, 0.1), (_AWAITING, 2)),
+        {
+            "asker_kind": "lawyer",
+            "call_me": "Robin",
+            "topics": ["grief-and-loss"],
+            "free_text": "Lost my mother in the spring. I keep going to court as if nothing "
+            "happened, and it is catching up with me.",
+            "risk_answer": RiskAnswer.NO,
+            "how_soon": HowSoon.THIS_WEEK,
+            "preferences": {"language": "English"},
+            "contact": {
+                "methods": ["phone"],
+                "phone": "555-0151",
+                "safe_times": "Weekday evenings",
+                "leave_message": False,
+            },
+        },
+    ),
+    (
+        45,
+        Channel.WEB,
+        ((_CONTACTED, 1), (_AWAITING, 3)),
+        {
+            "asker_kind": "lawyer",
+            "call_me": "Ari",
+            "topics": ["stress-and-burnout"],
+            "free_text": "Ten years of seventy-hour weeks. I would like to talk to someone who "
+            "found a way to keep practising without burning out.",
+            "risk_answer": RiskAnswer.NO,
+            "how_soon": HowSoon.WHENEVER,
+            "contact": {
+                "methods": ["phone", "email"],
+                "phone": "555-0124",
+                "email": "ari.demo@example.org",
+                "leave_message": True,
+                "personal_email_only": True,
+            },
+        },
+    ),
+    (
+        60,
+        Channel.WEB,
+        ((_CONTACTED, 0.5), (_AWAITING, 2)),
+        {
+            "asker_kind": "articling_student",
+            "call_me": "Kit",
+            "topics": ["depression", "new-to-practice-or-still-a-student"],
+            "free_text": "Since I started articling I have felt flat and far away from "
+            "everyone. I would like to talk to someone who has been there.",
+            "risk_answer": RiskAnswer.NO,
+            "how_soon": HowSoon.THIS_WEEK,
+            "preferences": {"career_stage": True},
+            "contact": {"methods": ["text"], "phone": "555-0137", "leave_message": False},
+        },
+    ),
 )
 DEMO_CONCERNS: tuple[tuple[float, dict[str, Any]], ...] = (
     (
@@ -534,12 +621,22 @@ DEMO_CONCERNS: tuple[tuple[float, dict[str, Any]], ...] = (
 DEMO_PARTICIPANT_PASSPHRASE = "maple harbour quiet lantern meadow"  # noqa: S105  # nosec B105
 
 
+def demo_requests_by_name(program: Program) -> dict[str, SupportRequest]:
+    """The demo's requests that carry a name to call them by, by that name. Seeded requests
+    (`seed_demo --requests`, which carry a submission digest) are not read: there may be
+    100,000 of them, each to decrypt."""
+    named: dict[str, SupportRequest] = {}
+    demo = SupportRequest.objects.filter(program=program, submission_digest__isnull=True)
+    for support_request in demo.select_related("data_key", "program").order_by("created_at"):
+        if support_request.call_me:
+            named.setdefault(support_request.call_me, support_request)
+    return named
+
+
 def demo_participant_reference(program: Program) -> str | None:
     """The reference of the demo request whose passphrase `kindred demo` prints."""
-    for support_request in SupportRequest.objects.filter(program=program).order_by("-created_at"):
-        if support_request.call_me == "Sam":
-            return support_request.reference
-    return None
+    sam = demo_requests_by_name(program).get("Sam")
+    return sam.reference if sam else None
 
 
 def ensure_demo_requests(program: Program) -> int:
@@ -578,6 +675,253 @@ def ensure_demo_requests(program: Program) -> int:
         if concern.urgency == ConcernUrgency.NOT_URGENT:
             intake_actions.change_concern_status(concern, ConcernStatus.IN_HAND, by=coordinator)
     return len(DEMO_REQUESTS)
+
+
+# --- Matches --------------------------------------------------------------------------------
+
+# What each side shares once both say yes (synthetic).
+DEMO_VOLUNTEER_SHARES = {"email": "volunteer@example.org", "phone": "555-0142"}
+
+
+def _participant_shares(support_request: SupportRequest) -> dict[str, Any]:
+    contact = support_request.contact if isinstance(support_request.contact, dict) else {}
+    return {
+        key: contact[key] for key in ("methods", "phone", "email", "safe_times") if key in contact
+    }
+
+
+def _demo_peers(program: Program, seed: int) -> Iterator[VolunteerProfile]:
+    """The demo's generated volunteers who are active and not paused, in the generator's
+    order, so the same seed picks the same peers on every machine."""
+    today = timezone.localdate()
+    for person in generator.volunteers(seed, DEMO_VOLUNTEERS):
+        status = (
+            generator.STATUSES[person.index]
+            if person.index < len(generator.STATUSES)
+            else person.status
+        )
+        if status != "active":
+            continue
+        profile = VolunteerProfile.objects.filter(
+            program=program, email_index=keys.blind_index("email", person.email)
+        ).first()
+        if profile is None or profile.user is None or profile.status != "active":
+            continue
+        if profile.paused_until is not None and profile.paused_until > today:
+            continue
+        yield profile
+
+
+def make_matchable(volunteer: VolunteerProfile, *, by: User) -> VolunteerProfile:
+    """Screening, current training and the current agreement, recorded through the actions
+    for a demo volunteer who lacks them (a generated volunteer's training may have expired).
+    Recovery time and pauses are the volunteer's own and are left alone."""
+    verdict = is_matchable(volunteer)
+    if verdict.ok or verdict.reason.startswith(("no capacity", "paused", "status")):
+        return volunteer
+    today = timezone.localdate()
+    set_up = _ProgramSetUp.load(volunteer.program)
+    screened = set(volunteer.screening_records.values_list("item_id", flat=True))
+    for item in set_up.screening:
+        if item.pk not in screened:
+            volunteer_actions.record_screening(volunteer, item, completed_on=today, by=by)
+    for module in set_up.modules:
+        volunteer_actions.record_training(
+            volunteer, module, completed_on=today - timedelta(days=60), by=by
+        )
+    if set_up.agreement is not None:
+        volunteer_actions.sign_agreement(volunteer, by=volunteer.user or by)
+    return VolunteerProfile.objects.get(pk=volunteer.pk)
+
+
+def _propose_to_a_peer(
+    support_request: SupportRequest,
+    peers: list[VolunteerProfile],
+    *,
+    by: User,
+    at: datetime,
+    director: User,
+) -> Match | None:
+    """Propose the first peer who may take this request (their topics include its main one,
+    and no hard constraint says no), making them matchable first if they need it."""
+    main_topic = (support_request.topics or [""])[0]
+    for peer in list(peers):
+        if main_topic not in {topic.slug for topic in peer.topics.all()}:
+            continue
+        peer = make_matchable(peer, by=director)
+        try:
+            match = support_actions.propose_match(support_request, peer, by=by, at=at)
+        except support_actions.MatchActionRefused:
+            continue
+        peers[:] = [other for other in peers if other.pk != peer.pk]
+        return match
+    return None
+
+
+def _account(volunteer: VolunteerProfile) -> User:
+    """The account a demo peer acts with (peers are chosen among those who have one)."""
+    if volunteer.user is None:
+        raise ValueError("a demo peer without an account")
+    return volunteer.user
+
+
+def _accept_both(
+    match: Match, *, volunteer_at: datetime, participant_at: datetime | None = None
+) -> Match:
+    user = _account(match.volunteer)
+    shares = (
+        DEMO_VOLUNTEER_SHARES if user.email == "volunteer@example.org" else {"email": user.email}
+    )
+    match = support_actions.answer_as_volunteer(
+        match, accept=True, by=user, shares=shares, at=volunteer_at
+    )
+    if participant_at is None:
+        return match
+    return support_actions.answer_as_participant(
+        match, accept=True, shares=_participant_shares(match.request), at=participant_at
+    )
+
+
+def _log_contacts(match: Match, contacts: list[tuple[float, str, int]], now: datetime) -> None:
+    """(days ago, mode, minutes) of each conversation, logged by the volunteer that evening."""
+    volunteer_user = _account(match.volunteer)
+    for days_ago, mode, minutes in contacts:
+        when = now - timedelta(days=days_ago)
+        support_actions.log_contact(
+            match,
+            on=timezone.localdate(when),
+            mode=mode,
+            minutes=minutes,
+            by=volunteer_user,
+            at=when + timedelta(hours=1),
+        )
+
+
+def _answer_checkin(match: Match, side: Side, answer: str, note: str, at: datetime) -> None:
+    checkin = Checkin.objects.get(match=match, side=side)
+    by = match.volunteer.user if side == Side.VOLUNTEER else None
+    support_actions.answer_checkin(checkin, answer=answer, note=note, by=by, at=at)
+
+
+def ensure_demo_matches(program: Program, *, seed: int) -> int:
+    """The demo's matches, made through the real actions as if over the past two months:
+
+    * Robin: proposed to the demo volunteer, who has not answered yet (their /volunteer/ page);
+    * Sam, the demo participant: a peer said yes, the proposal waits for Sam's answer (/my/);
+    * Ari: active with the demo volunteer for six weeks, with contacts and check-ins, and
+      something the volunteer flagged as beyond their competency (a task);
+    * Kit: a first peer for eight weeks, then today a change of peer Kit asked for (with a
+      reason only staff see) and a second peer, active, with a first conversation logged.
+
+    Loaded once: nothing is added when the program already has matches. A story whose request
+    or peer cannot be found (another seed, an older demo database) is left out. Returns how many
+    matches were made."""
+    if Match.objects.filter(program=program).exists():
+        return 0
+    named = demo_requests_by_name(program)
+    if not {"Ari", "Robin", "Kit", "Sam"} & set(named):
+        return 0
+    demo_user = User.objects.filter(email="volunteer@example.org").first()
+    demo_volunteer = VolunteerProfile.objects.filter(user=demo_user).first() if demo_user else None
+    coordinator = User.objects.get(email="coordinator@example.org")
+    director = User.objects.get(email="director@example.org")
+    peers = list(_demo_peers(program, seed))
+    now = timezone.now()
+
+    def days(count: float) -> datetime:
+        return now - timedelta(days=count)
+
+    made = 0
+    with transaction.atomic():
+        if demo_volunteer is not None and "Ari" in named:
+            ari = support_actions.propose_match(
+                named["Ari"], demo_volunteer, by=coordinator, at=days(41)
+            )
+            ari = _accept_both(ari, volunteer_at=days(40.8), participant_at=days(40.5))
+            _log_contacts(
+                ari,
+                [
+                    (38, "phone", 45),
+                    (31, "video", 60),
+                    (24, "phone", 30),
+                    (17, "in_person", 90),
+                    (10, "phone", 40),
+                    (3, "video", 50),
+                ],
+                now,
+            )
+            _answer_checkin(ari, Side.VOLUNTEER, "yes", "We talk every week.", days(26))
+            _answer_checkin(
+                ari,
+                Side.PARTICIPANT,
+                "yes",
+                "Talking with someone who has been there helps more than I expected.",
+                days(25),
+            )
+            support_actions.flag_match(
+                ari,
+                kind=TaskKind.BEYOND_COMPETENCY,
+                note="They asked whether to take a leave of absence and how it would affect "
+                "their benefits. I said I would ask the coordinator about a referral.",
+                by=demo_user or coordinator,
+                at=days(2),
+            )
+            made += 1
+        if demo_volunteer is not None and "Robin" in named:
+            support_actions.propose_match(
+                named["Robin"],
+                demo_volunteer,
+                by=coordinator,
+                note_for_volunteer="A lawyer grieving a parent who kept going to court through "
+                "it. Weekday evenings suit them best.",
+                at=now - timedelta(hours=1),
+            )
+            made += 1
+        if "Kit" in named:
+            first = _propose_to_a_peer(
+                named["Kit"], peers, by=coordinator, at=days(57), director=director
+            )
+            if first is not None:
+                first = _accept_both(first, volunteer_at=days(56.5), participant_at=days(56))
+                _log_contacts(first, [(52, "phone", 40), (45, "phone", 35), (31, "phone", 30)], now)
+                _answer_checkin(first, Side.VOLUNTEER, "yes", "", days(41.5))
+                _answer_checkin(
+                    first, Side.PARTICIPANT, "not_sure", "I am not sure we click.", days(41)
+                )
+                made += 1
+                # Today, not back-dated: a change of peer writes the request's move back to
+                # the queue at the time of the call, whatever `at` says, and the request's
+                # history must stay in order.
+                support_actions.request_change_of_peer(
+                    first,
+                    side=Side.PARTICIPANT,
+                    reason="Nothing went wrong. I would like someone who articled more recently.",
+                )
+                second = _propose_to_a_peer(
+                    named["Kit"], peers, by=coordinator, at=timezone.now(), director=director
+                )
+                if second is not None:
+                    task = CoordinatorTask.objects.get(match=first, kind=TaskKind.CHANGE_OF_PEER)
+                    support_actions.resolve_task(task, by=coordinator)
+                    second = _accept_both(
+                        second, volunteer_at=timezone.now(), participant_at=timezone.now()
+                    )
+                    support_actions.log_contact(
+                        second,
+                        on=timezone.localdate(),
+                        mode="video",
+                        minutes=30,
+                        by=_account(second.volunteer),
+                    )
+                    made += 1
+        if "Sam" in named:
+            sam = _propose_to_a_peer(
+                named["Sam"], peers, by=coordinator, at=now - timedelta(hours=20), director=director
+            )
+            if sam is not None:
+                _accept_both(sam, volunteer_at=now - timedelta(hours=2))
+                made += 1
+    return made
 
 
 # Seeded requests (`seed_demo --requests`): how common each status is, and invented words.

@@ -113,6 +113,11 @@ class SupportRequest(EncryptedModel):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def is_waiting(self) -> bool:
+        """Still waiting for a peer (not proposed, not matched, not ended)."""
+        return self.status in WAITING_STATUSES
+
 
 class RequestStatusChange(models.Model):
     request = models.ForeignKey(

@@ -19,7 +19,8 @@ _LEGAL_SUFFIXES = re.compile(
 
 def conflict_key(text: str) -> str:
     """Lower case, "&" as "and", no punctuation, no trailing legal form, single spaces."""
-    words = text.casefold().replace("&", " and ")
+    # "L.L.P." is "llp": dots join letters rather than separate words.
+    words = text.casefold().replace(".", "").replace("&", " and ")
     words = re.sub(r"[^\w\s]", " ", words)
     words = " ".join(words.split())
     previous = None

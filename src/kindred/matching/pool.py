@@ -24,7 +24,12 @@ from kindred.programs.models import Program
 from kindred.topics.models import Topic
 from kindred.volunteers.models import IDENTITY_FLAGS, VolunteerProfile
 from kindred.volunteers.pipeline import Status
-from kindred.volunteers.queries import RulesCache, is_matchable, with_matchability_data
+from kindred.volunteers.queries import (
+    RulesCache,
+    is_matchable,
+    open_match_count,
+    with_matchability_data,
+)
 
 # Career stages compared between a participant (who they are) and a volunteer (member type).
 STAGES = ("law student or articling student", "lawyer", "judge", "other legal professional")
@@ -166,6 +171,7 @@ def load_pool(
         identity = volunteer.identity if volunteer.identity_consent else {}
         identity = identity if isinstance(identity, dict) else {}
         capacity = min(volunteer.capacity, program.capacity_cap)
+        open_matches = open_match_count(volunteer)  # annotated by with_matchability_data
         records.append(
             engine.Volunteer(
                 matchable=bool(verdict),
@@ -190,8 +196,8 @@ def load_pool(
                     IDENTITY_CODES[flag] for flag in IDENTITY_CODES if identity.get(flag) is True
                 ),
                 gender=genders.get(normal_gender(identity.get("gender"))),
-                capacity_left=max(capacity - volunteer.open_match_total, 0),
-                active_load=volunteer.open_match_total,
+                capacity_left=max(capacity - open_matches, 0),
+                active_load=open_matches,
             )
         )
     vocabulary = engine.Vocabulary(

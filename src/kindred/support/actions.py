@@ -93,11 +93,19 @@ def _task(
     return task
 
 
-def _back_to_queue(support_request: SupportRequest, *, by: User | None, front: bool) -> None:
+def _back_to_queue(
+    support_request: SupportRequest,
+    *,
+    by: User | None,
+    front: bool,
+    by_participant: bool = False,
+    at: datetime | None = None,
+) -> None:
     """The request waits for a peer again; after a decline, a lapse or a change it goes to the
-    front of the queue (after urgent requests)."""
+    front of the queue (after urgent requests). With neither `by` nor `by_participant` the
+    program itself moved it (a lapse)."""
     intake_actions.change_status(
-        support_request, TriageStatus.AWAITING_MATCH, by=by, by_participant=by is None
+        support_request, TriageStatus.AWAITING_MATCH, by=by, by_participant=by_participant, at=at
     )
     if front and not support_request.front_of_queue:
         support_request.front_of_queue = True
@@ -214,7 +222,7 @@ def answer_as_volunteer(
             current.save()
             _record(audit.user_actor(by), AuditAction.UPDATE, current, "volunteer declined")
             _exclude(current, ExclusionReason.VOLUNTEER_DECLINED, now)
-            _back_to_queue(current.request, by=by, front=True)
+            _back_to_queue(current.request, by=by, front=True, at=now)
             _task(TaskKind.PROPOSAL_DECLINED, current, at=now)
     return current
 
@@ -253,7 +261,7 @@ def answer_as_participant(
             current.save()
             _record(_participant(current), AuditAction.UPDATE, current, "participant declined")
             _exclude(current, ExclusionReason.EARLIER_PEER, now)
-            _back_to_queue(current.request, by=None, front=True)
+            _back_to_queue(current.request, by=None, front=True, by_participant=True, at=now)
             _task(TaskKind.PROPOSAL_DECLINED, current, at=now)
     return current
 
@@ -264,7 +272,7 @@ def _expire(match: Match, now: datetime) -> None:
     match.save(update_fields=["status", "ended_at"])
     _record(audit.SYSTEM, AuditAction.UPDATE, match, "proposal lapsed")
     _exclude(match, ExclusionReason.LAPSED, now)
-    _back_to_queue(match.request, by=None, front=True)
+    _back_to_queue(match.request, by=None, front=True, at=now)
     _task(TaskKind.PROPOSAL_LAPSED, match, at=now)
 
 
@@ -297,7 +305,7 @@ def withdraw_proposal(match: Match, *, by: User, at: datetime | None = None) -> 
         current.save(update_fields=["status", "ended_at"])
         _record(audit.user_actor(by), AuditAction.UPDATE, current, "proposal withdrawn")
         if current.request.status == TriageStatus.PROPOSED:
-            _back_to_queue(current.request, by=by, front=False)
+            _back_to_queue(current.request, by=by, front=False, at=now)
     return current
 
 
@@ -353,6 +361,10 @@ def answer_checkin(
         current = Checkin.objects.select_for_update().select_related("match").get(pk=checkin.pk)
         if current.answered_at is not None:
             raise MatchActionRefused("You have already answered this check-in. Thank you.")
+        if current.match.status != MatchStatus.ACTIVE:
+            raise MatchActionRefused("This match is no longer active.")
+        if current.due_on > timezone.localdate(now):
+            raise MatchActionRefused("This check-in is not open yet.")
         current.answer = CheckinAnswer(answer).value
         current.note = note.strip()
         current.answered_at = now
@@ -405,7 +417,7 @@ def request_change_of_peer(
         actor = audit.user_actor(by) if by is not None else _participant(current)
         _record(actor, AuditAction.UPDATE, current, "change of peer asked")
         _exclude(current, ExclusionReason.EARLIER_PEER, now)
-        _back_to_queue(current.request, by=by, front=True)
+        _back_to_queue(current.request, by=by, front=True, by_participant=by is None, at=now)
         _task(TaskKind.CHANGE_OF_PEER, current, at=now)
         _send_closed(current, "changed")
     return current

@@ -12,8 +12,9 @@ from kindred.accounts.models import PROGRAM_STAFF_ROLES, AuthenticatedRequest, R
 from kindred.confidential import audit
 from kindred.confidential.access import PUBLIC, SIGNED_IN, allow, roles
 from kindred.confidential.models import AuditAction
-from kindred.intake.models import OPEN_STATUSES, ConcernStatus, ConcernUrgency, TriageStatus
+from kindred.intake.models import WAITING_STATUSES, ConcernStatus, ConcernUrgency, TriageStatus
 from kindred.intake.queries import concerns_visible_to_staff, requests_visible_to_staff
+from kindred.support.views.staff import open_tasks_summary
 from kindred.volunteers.models import DebriefRequest
 from kindred.volunteers.queries import (
     EXPIRING_WITHIN_DAYS,
@@ -80,8 +81,8 @@ def staff_home(request: AuthenticatedRequest) -> HttpResponse:
     is_director = user.has_role(Role.EXECUTIVE_DIRECTOR)
     # Counts only, in one query each: nothing anyone told us is shown here.
     waiting = requests_visible_to_staff(request).aggregate(
-        total=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        urgent=Count("pk", filter=Q(status__in=OPEN_STATUSES, urgent=True)),
+        total=Count("pk", filter=Q(status__in=WAITING_STATUSES)),
+        urgent=Count("pk", filter=Q(status__in=WAITING_STATUSES, urgent=True)),
         alert_failed=Count("pk", filter=Q(status=TriageStatus.NEW, alert_failed=True)),
     )
     concerns = concerns_visible_to_staff(request).aggregate(
@@ -112,6 +113,8 @@ def staff_home(request: AuthenticatedRequest) -> HttpResponse:
             "expiring_days": EXPIRING_WITHIN_DAYS,
             "waiting": waiting,
             "concerns": concerns,
+            # Kinds, dates and references: no task's note leaves the task list.
+            "open_tasks": open_tasks_summary(request),
         },
     )
 

@@ -298,6 +298,13 @@ class PhoneIntakeForm(forms.Form):
         }
 
 
+# Set by the match's own life (a proposal, both answers), never chosen by hand.
+MATCH_STATUSES = (TriageStatus.PROPOSED, TriageStatus.MATCHED)
+OPEN_MATCH_REFUSAL = (
+    "This request has a proposal or an active match: change it from the match file."
+)
+
+
 class TriageForm(forms.Form):
     prefix = "triage"
     to_status = forms.ChoiceField(
@@ -309,12 +316,31 @@ class TriageForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, current: str, has_open_match: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        # The current status is not offered: choosing it would change nothing.
+        self.has_open_match = has_open_match
+        # The current status is not offered (choosing it would change nothing), nor the two a
+        # match sets.
         cast(forms.ChoiceField, self.fields["to_status"]).choices = [
             ("", "Choose the new status")
-        ] + [(status.value, status.label) for status in TriageStatus if status != current]
+        ] + [
+            (status.value, status.label)
+            for status in TriageStatus
+            if status != current and status not in MATCH_STATUSES
+        ]
+        if has_open_match:
+            self.fields[
+                "to_status"
+            ].help_text = "While a peer is proposed or matched, the status follows the match."
+
+    def clean_to_status(self) -> str:
+        # A request moved by hand while its match goes on would leave the two disagreeing
+        # (a "closed" request with an active match): the match file changes both together.
+        if self.has_open_match:
+            raise forms.ValidationError(OPEN_MATCH_REFUSAL)
+        return str(self.cleaned_data["to_status"])
 
 
 class ConcernStatusForm(forms.Form):

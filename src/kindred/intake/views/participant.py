@@ -95,10 +95,6 @@ STATUS_IN_WORDS = {
         "We are finding a peer who fits what you asked for. This can take a little while. We "
         "will contact you the way you chose as soon as we have someone."
     ),
-    TriageStatus.PROPOSED: (
-        "We have found a peer who may fit what you asked for. When they have said yes, you "
-        "will see them here and can decide whether to go ahead."
-    ),
     TriageStatus.MATCHED: (
         "You are matched with a peer. You can ask for a different peer at any time, without "
         "giving a reason."
@@ -120,6 +116,16 @@ STATUS_IN_WORDS = {
     ),
 }
 WHO_CHANGED = {True: "You", False: "The program"}
+# While a volunteer decides, the participant reads "awaiting a match": that a peer was asked, or
+# that one said no, is not theirs to carry (their peer page shows a proposal once it is theirs).
+AS_THE_PARTICIPANT_SEES = {TriageStatus.PROPOSED: TriageStatus.AWAITING_MATCH}
+
+
+def status_seen(status: str) -> TriageStatus:
+    seen = TriageStatus(status)
+    return AS_THE_PARTICIPANT_SEES.get(seen, seen)
+
+
 METHOD_LABELS = dict(CONTACT_METHODS)
 STRENGTH_WORDS = {"must": "this matters to you", "nice": "if possible"}
 IDENTITY_LABELS = dict(IDENTITY_FLAGS)
@@ -241,7 +247,12 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @allow(PARTICIPANT)
 def home(request: HttpRequest) -> HttpResponse:
+    # Imported here: matches (the support app) build on intake, not the other way round.
+    from kindred.support.queries import peer_on_participant_home
+
     support_request = own_request(request)
+    # First: a proposal that lapsed sends the request back to the queue, and the status says so.
+    peer = peer_on_participant_home(support_request)
     openings = queries.staff_openings(support_request)
     return render(
         request,
@@ -249,13 +260,14 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "support_request": support_request,
             "status_in_words": STATUS_IN_WORDS.get(
-                TriageStatus(support_request.status), support_request.get_status_display()
+                status_seen(support_request.status), status_seen(support_request.status).label
             ),
             "asked_for": asked_for(support_request),
             "contact_lines": contact_lines(support_request.contact),
             "openings": openings[:HOME_OPENINGS],
             "more_openings": len(openings) > HOME_OPENINGS,
             "idle_minutes": participant_access.PARTICIPANT_IDLE_MINUTES,
+            "peer": peer,
         },
     )
 
@@ -480,19 +492,25 @@ def contact_lines(contact: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def status_history(support_request: SupportRequest) -> list[dict[str, Any]]:
-    return [
-        {
-            "at": change.changed_at,
-            "status": change.get_to_status_display(),
-            "by": WHO_CHANGED[change.by_participant],
-        }
-        for change in support_request.status_changes.all()
-    ]
+    lines: list[dict[str, Any]] = []
+    for change in support_request.status_changes.all():
+        seen = status_seen(change.to_status)
+        if lines and lines[-1]["seen"] == seen:
+            continue  # "awaiting" → proposed → "awaiting" reads as one line
+        lines.append(
+            {
+                "at": change.changed_at,
+                "status": seen.label,
+                "seen": seen,
+                "by": WHO_CHANGED[change.by_participant],
+            }
+        )
+    return lines
 
 
 def field_labels(support_request: SupportRequest) -> dict[str, str]:
     return {
-        "status": support_request.get_status_display(),
+        "status": status_seen(support_request.status).label,
         "channel": support_request.get_channel_display(),
         "risk_answer": _label(RiskAnswer, support_request.risk_answer),
     }
@@ -518,8 +536,8 @@ def own_data(support_request: SupportRequest) -> dict[str, Any]:
         "program": support_request.program.name,
         "asked_on": _when(support_request.created_at),
         "asked_by": _label(Channel, support_request.channel),
-        "status": support_request.get_status_display(),
-        "status_in_words": STATUS_IN_WORDS.get(TriageStatus(support_request.status), ""),
+        "status": status_seen(support_request.status).label,
+        "status_in_words": STATUS_IN_WORDS.get(status_seen(support_request.status), ""),
         "status_changed_on": _when(support_request.status_changed_at),
         "first_contact_on": _when(support_request.first_contact_at),
         "flagged_for_a_quick_reply": support_request.urgent,

@@ -49,6 +49,7 @@ from kindred.intake.models import (
 )
 from kindred.intake.risk import mentions_risk
 from kindred.programs.models import Program
+from kindred.support.views import staff as support_staff
 from kindred.topics.models import Topic
 from kindred.volunteers.models import IDENTITY_FLAGS
 from kindred.web.public_forms import SUBMISSION_FIELD, SUBMISSION_SHAPE, digest, new_submission_id
@@ -105,7 +106,9 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         .only(*QUEUE_COLUMNS)
     )
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [QueueRow(item, waited(item.created_at, now) if item.is_open else "") for item in page]
+    rows = [
+        QueueRow(item, waited(item.created_at, now) if item.is_waiting else "") for item in page
+    ]
     # An urgent alert that never reached anyone: someone must phone on-call staff. Shown on
     # every page of the queue, whatever the filter, until the request has been taken up.
     alert_failures = list(
@@ -137,9 +140,14 @@ def visible_requests_with_data(request: AuthenticatedRequest) -> QuerySet[Suppor
 
 
 def _fetch(request: AuthenticatedRequest, request_id: UUID) -> SupportRequest:
-    return get_for(
+    support_request = get_for(
         request, visible_requests_with_data, object_type="support_request", pk=request_id
     )
+    # A proposal past its time to answer lapses before the file is read, so the status at the
+    # top and the matches below agree.
+    if support_staff.lapse_overdue(support_request.matches.all()):
+        support_request.refresh_from_db()
+    return support_request
 
 
 def urgent_reasons(support_request: SupportRequest) -> list[str]:
@@ -288,6 +296,7 @@ def _render_detail(
     slugs = [str(slug) for slug in support_request.topics or []]
     names = dict(Topic.objects.filter(slug__in=slugs).values_list("slug", "name"))
     now = timezone.now()
+    matches = support_staff.request_matches(request, support_request)
     return render(
         request,
         "intake/staff/detail.html",
@@ -306,8 +315,14 @@ def _render_detail(
             "avoid": [str(entry) for entry in support_request.avoid or []],
             "contact": describe_contact(support_request.contact),
             "history": support_request.status_changes.select_related("changed_by"),
-            "triage_form": triage_form or TriageForm(current=support_request.status),
-            "waiting": waited(support_request.created_at, now) if support_request.is_open else "",
+            "triage_form": triage_form
+            or TriageForm(
+                current=support_request.status, has_open_match=matches["open_match"] is not None
+            ),
+            "waiting": waited(support_request.created_at, now)
+            if support_request.is_waiting
+            else "",
+            **matches,
         },
     )
 
@@ -326,7 +341,11 @@ def _back_to(support_request: SupportRequest, section: str) -> HttpResponseRedir
 @require_POST
 def change_status(request: AuthenticatedRequest, request_id: UUID) -> HttpResponse:
     support_request = _fetch(request, request_id)
-    form = TriageForm(request.POST, current=support_request.status)
+    form = TriageForm(
+        request.POST,
+        current=support_request.status,
+        has_open_match=support_staff.has_open_match(support_request),
+    )
     if not form.is_valid():
         return _render_detail(request, support_request, triage_form=form)
     to = form.cleaned_data["to_status"]

@@ -87,6 +87,17 @@ class ApplicationForm(forms.Form):
         required=False,
         help_text="A short list, separated by commas. For example: family, real estate.",
     )
+    firm = text_field(
+        "Your firm or employer",
+        120,
+        what="your firm or employer",
+        required=False,
+        help_text=(
+            "Kept private. We use it only to make sure you are never matched with someone from "
+            "your own workplace, or who asked not to be."
+        ),
+        autocomplete="organization",
+    )
     region = text_field(
         "City or region",
         80,
@@ -327,7 +338,14 @@ class ApplicationForm(forms.Form):
             (
                 "Your work in law",
                 "",
-                ["member_type", "year_of_call", "practice_setting", "practice_areas", "region"],
+                [
+                    "member_type",
+                    "year_of_call",
+                    "practice_setting",
+                    "practice_areas",
+                    "firm",
+                    "region",
+                ],
             ),
             ("Languages", "", ["languages", "other_languages"]),
             (
@@ -380,6 +398,7 @@ class ApplicationForm(forms.Form):
             "practice_setting": data["practice_setting"],
             "practice_areas": areas[:MAX_PRACTICE_AREAS],
             "region": data["region"],
+            "firm": data["firm"],
             "about_me": data["about_me"],
             "identity": identity if data["identity_consent"] else {},
             "identity_consent": bool(identity and data["identity_consent"]),

@@ -52,7 +52,10 @@ class ProfileForm(forms.Form):
         required=False,
         max_length=MAX_NOTE,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="A few lines the coordinator reads when choosing a match for someone.",
+        help_text=(
+            "A few lines about you. The coordinator reads them when choosing a match, and the "
+            "person you are proposed to sees them, with your first name, before saying yes."
+        ),
     )
     availability_note = forms.CharField(
         label="When you are usually available",
@@ -72,6 +75,15 @@ class ProfileForm(forms.Form):
         max_length=80,
         help_text="The city or area where you live or practise.",
         error_messages={"required": "Enter your region."},
+    )
+    firm = forms.CharField(
+        label="Your firm or employer",
+        required=False,
+        max_length=120,
+        help_text=(
+            "Kept private. We use it only to make sure you are never matched with someone from "
+            "your own workplace, or who asked not to be."
+        ),
     )
     practice_areas = forms.CharField(
         label="Practice areas",

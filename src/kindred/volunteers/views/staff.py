@@ -29,6 +29,7 @@ from kindred.confidential import audit
 from kindred.confidential.access import allow, get_for, roles
 from kindred.confidential.models import AuditAction
 from kindred.programs.models import Program
+from kindred.support.views import staff as support_staff
 from kindred.volunteers import actions
 from kindred.volunteers.forms.staff import (
     AgreementForm,
@@ -246,13 +247,19 @@ def _render_detail(
             "open_debriefs": [d for d in debriefs if d.resolved_at is None],
             "held_debriefs": sum(1 for d in debriefs if d.resolved_at is not None),
             "expiring_days": EXPIRING_WITHIN_DAYS,
+            # Status and dates of each match; of the participant, only the request's reference.
+            "match_history": support_staff.volunteer_matches(volunteer),
         },
     )
 
 
 @allow(roles(*PROGRAM_STAFF_ROLES))
 def volunteer_detail(request: AuthenticatedRequest, volunteer_id: UUID) -> HttpResponse:
-    return _render_detail(request, _fetch(request, volunteer_id))
+    volunteer = _fetch(request, volunteer_id)
+    # A proposal past its time to answer lapses first: it no longer holds one of their places.
+    if support_staff.lapse_overdue(volunteer.matches.all()):
+        volunteer = _fetch(request, volunteer_id)
+    return _render_detail(request, volunteer)
 
 
 def _back_to(volunteer: VolunteerProfile, section: str) -> HttpResponseRedirect:

@@ -124,6 +124,9 @@ def home_page(
     pause_form: PauseForm | None = None,
 ) -> HttpResponse:
     """The home page, with a refused capacity or pause form shown as it was typed."""
+    # Imported here: matches (the support app) build on volunteers, not the other way round.
+    from kindred.support.queries import matches_on_volunteer_home
+
     today = timezone.localdate()
     cache = queries.RulesCache()
     matchability = queries.is_matchable(profile, rules=cache)
@@ -153,6 +156,7 @@ def home_page(
             "capacity_form": capacity_form
             or CapacityForm(initial={"capacity": profile.capacity}, cap=capacity_cap(profile)),
             "pause_form": pause_form or PauseForm(today=today),
+            "home_matches": matches_on_volunteer_home(request),
         },
     )
 
@@ -233,6 +237,7 @@ def profile(request: AuthenticatedRequest, profile: VolunteerProfile) -> HttpRes
                 about_me=data["about_me"],
                 availability_note=data["availability_note"],
                 region=data["region"],
+                firm=data["firm"],
                 practice_areas=data["practice_areas"],
             )
             messages.success(request, "Your profile is saved.")
@@ -246,6 +251,7 @@ def profile(request: AuthenticatedRequest, profile: VolunteerProfile) -> HttpRes
                 "availability_note": profile.availability_note,
                 "languages": ", ".join(profile.languages),
                 "region": profile.region,
+                "firm": profile.firm or "",
                 "practice_areas": ", ".join(profile.practice_areas or []),
             },
         )

@@ -28,9 +28,10 @@ class Command(BaseCommand):
         sign_ins = loading.ensure_demo_staff(program)
         loading.ensure_demo_volunteer(program)
         created = loading.load_volunteers(
-            program, seed=options["seed"], count=40, every_status_first=True
+            program, seed=options["seed"], count=loading.DEMO_VOLUNTEERS, every_status_first=True
         )
         requests = loading.ensure_demo_requests(program)
+        matches = loading.ensure_demo_matches(program, seed=options["seed"])
         port = options["port"]
         out = self.stdout
         out.write("")
@@ -39,6 +40,10 @@ class Command(BaseCommand):
         out.write(f"  {created} new demo volunteers; demo data is loaded once and kept.")
         out.write(
             f"  {requests} new demo requests for support, in every triage status, and concerns."
+        )
+        out.write(
+            f"  {matches} new demo matches: proposals waiting, active matches with contacts, "
+            "and a change of peer."
         )
         out.write("")
         out.write(f"Sign in at http://127.0.0.1:{port}/account/login/")
@@ -58,6 +63,11 @@ class Command(BaseCommand):
                 f"  with reference {reference} and passphrase: "
                 f"{loading.DEMO_PARTICIPANT_PASSPHRASE}"
             )
+            out.write("  /my/ shows a peer who said yes, waiting for the participant's answer.")
+        out.write("Where to look:")
+        out.write("  volunteer@example.org:   /volunteer/ shows a proposal and an active match.")
+        out.write("  coordinator@example.org: /staff/tasks/ lists what matches ask of staff,")
+        out.write("    each linked to its match file; a request's file shows its matches.")
         out.write("Staff sign-in asks for a two-step code. In demo mode, `kindred demo_code EMAIL`")
         out.write("prints the current code, or add the secret it prints to an authenticator app.")
         out.write(
