@@ -180,7 +180,8 @@ SETTING_HELP = {
 
 def _model_field(name: str) -> models.Field[Any, Any]:
     field = MatchingSettings._meta.get_field(name)
-    assert isinstance(field, models.Field)  # noqa: S101 (plain columns; for the type checker)
+    if not isinstance(field, models.Field):  # a relation, which the settings never name
+        raise TypeError(name)
     return field
 
 

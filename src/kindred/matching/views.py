@@ -221,9 +221,8 @@ def propose(request: AuthenticatedRequest, request_id: UUID) -> HttpResponse:
         volunteers=_proposable(request, support_request),
         auto_id="id_%s_posted",
     )
-    if not form.is_valid():
+    if not form.is_valid() or form.chosen is None:  # a valid form has always chosen one
         return _render_candidates(request, support_request, posted=form)
-    assert form.chosen is not None  # noqa: S101 (set by a valid form; for the type checker)
     try:
         propose_match(
             support_request,
