@@ -16,6 +16,7 @@ scratch database, since it is migrated and filled) with a throw-away keyring.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -47,16 +48,24 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _timed(call: Callable[[], Any]) -> tuple[float, int, Any]:
-    """Milliseconds, database queries, and the result of one call."""
+def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
+    """Milliseconds and the result of one call. Garbage from earlier calls is collected first,
+    so one call does not pay for another's objects."""
+    gc.collect()
+    start = time.perf_counter()
+    result = call()
+    return (time.perf_counter() - start) * 1000, result
+
+
+def _queries(call: Callable[[], Any]) -> int:
+    """Database queries of one call, counted in a separate, untimed call: recording the SQL of
+    an IN list of a few thousand ids would add to the time it measures."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
-        start = time.perf_counter()
-        result = call()
-        elapsed = (time.perf_counter() - start) * 1000
-    return elapsed, len(queries), result
+        call()
+    return len(queries)
 
 
 def _summary(timings: list[float]) -> dict[str, float]:
@@ -76,15 +85,16 @@ def bench_rank_for(requests: list[Any]) -> dict[str, Any]:
 
     program = requests[0].program
     rank_for(requests[0])  # warm-up: imports, the settings row, the keyring's caches
-    timings, pool_timings, queries = [], [], 0
+    timings, pool_timings = [], []
     candidates = 0
     for support_request in requests:
-        elapsed, count, ranking = _timed(partial(rank_for, support_request))
+        elapsed, ranking = _timed(partial(rank_for, support_request))
         timings.append(elapsed)
-        queries = max(queries, count)
         candidates += len(ranking.candidates)
-        pool_ms, _, _ = _timed(partial(load_pool, program, [support_request]))
+        del ranking
+        pool_ms, _ = _timed(partial(load_pool, program, [support_request]))
         pool_timings.append(pool_ms)
+    queries = max(_queries(partial(rank_for, support_request)) for support_request in requests[:3])
     pool = load_pool(program, requests[:1])
     return {
         "volunteers": VolunteerProfile.objects.filter(program=program).count(),
@@ -133,7 +143,8 @@ def main() -> int:
         _progress("rank_for, pipeline mix")
         mix = bench_rank_for(asked)
         _progress("plan_for_waiting, pipeline mix")
-        plan_ms, plan_queries, plan = _timed(lambda: plan_for_waiting(program))
+        plan_ms, plan = _timed(partial(plan_for_waiting, program))
+        plan_queries = _queries(partial(plan_for_waiting, program))
         batch = {
             "waiting": len(plan.rows),
             "proposed": sum(row.chosen is not None for row in plan.rows),

@@ -19,10 +19,8 @@ from kindred.matching.conflicts import avoid_indexes, conflict_key, firm_index, 
         ("Smith & Jones LLP", "smith and jones"),
         ("smith and jones", "smith and jones"),
         ("SMITH & JONES, LLP.", "smith and jones"),
-        pytest.param(
-            "Smith & Jones, L.L.P.",
-            "smith and jones",
-        ),
+        ("Smith & Jones, L.L.P.", "smith and jones"),
+        ("Smith & Jones L.L.C.", "smith and jones"),
         ("Smith&Jones", "smith and jones"),
         ("  Smith   &  Jones  Professional Corporation ", "smith and jones"),
         ("Smith & Jones Barristers and Solicitors", "smith and jones"),
@@ -75,7 +73,10 @@ def test_conflict_key_is_case_insensitive(text: str) -> None:
 firm_words = st.text(alphabet=string.ascii_letters + string.digits + " &.,'-", max_size=30)
 
 
-@given(firm_words, st.sampled_from(["", " LLP", " llp", ", LLP.", " Inc.", " P.C.", " Law Office"]))
+LEGAL_FORMS = ["", " LLP", " llp", ", L.L.P.", " Inc.", " P.C.", " Law Office"]
+
+
+@given(firm_words, st.sampled_from(LEGAL_FORMS))
 def test_a_firm_typed_any_way_has_the_same_key(words: str, suffix: str) -> None:
     # ASCII firm names: upper, lower and a trailing legal form never change the key.
     key = conflict_key(words)

@@ -33,6 +33,8 @@ NAMED_PERSON = "a person the participant asked to avoid"
 
 @pytest.fixture
 def coordinator(program: Program) -> User:
+    """Only a coordinator (shadowing tests/matching/conftest.py's): the personas behind that one
+    add two active, unscreened volunteers to the pool, and these tests name everyone in it."""
     return make_person("coordinator@example.org", Role.COORDINATOR, program)
 
 
