@@ -38,6 +38,7 @@ lint: install-test
 bench: install
 	$(BIN)/python bench/confidential.py
 	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/matching_pages.py
 
 # Re-pin after changing dependencies in pyproject.toml (needs network to the package index).
 lock:
