@@ -204,7 +204,7 @@ def candidates(request: AuthenticatedRequest, request_id: UUID) -> HttpResponse:
     and who was left out and why."""
     support_request = _fetch(request, request_id)
     # A lapsed proposal must not be shown as open, nor hold a volunteer's place.
-    if expire_overdue_proposals():
+    if expire_overdue_proposals(among=Match.objects.filter(program=support_request.program)):
         support_request.refresh_from_db()
     return _render_candidates(request, support_request)
 
@@ -214,7 +214,7 @@ def candidates(request: AuthenticatedRequest, request_id: UUID) -> HttpResponse:
 def propose(request: AuthenticatedRequest, request_id: UUID) -> HttpResponse:
     """Propose one volunteer."""
     support_request = _fetch(request, request_id)
-    if expire_overdue_proposals():
+    if expire_overdue_proposals(among=Match.objects.filter(program=support_request.program)):
         support_request.refresh_from_db()
     form = ProposeForm(
         request.POST,
@@ -340,7 +340,7 @@ def _send(request: AuthenticatedRequest, choice: ProgramChoice) -> HttpResponse:
         errors = " ".join(str(error) for error in form.non_field_errors())
         messages.error(request, f"{errors} Nothing was sent.")
         return redirect(plan_url)
-    expire_overdue_proposals()
+    expire_overdue_proposals(among=Match.objects.filter(program=choice.program))
     sent: list[str] = []
     refused: list[list[str]] = []
     for support_request, volunteer in form.pairs:
@@ -381,7 +381,7 @@ def plan(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         return _send(request, choice)
     report = one_time.take(request, PLAN_REPORT)
-    expire_overdue_proposals()
+    expire_overdue_proposals(among=Match.objects.filter(program=choice.program))
     suggested = plan_for_waiting(choice.program)
     now = timezone.now()
     rows = [

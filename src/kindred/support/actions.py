@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -180,7 +181,7 @@ def propose_match(
 
 
 def _lapse_if_overdue(match: Match, now: datetime) -> None:
-    if expire_overdue_proposals(at=now, only=[match.pk]):
+    if expire_overdue_proposals(at=now, among=Match.objects.filter(pk=match.pk)):
         raise MatchActionRefused("The time to answer this proposal has passed.")
 
 
@@ -276,14 +277,18 @@ def _expire(match: Match, now: datetime) -> None:
     _task(TaskKind.PROPOSAL_LAPSED, match, at=now)
 
 
-def expire_overdue_proposals(*, at: datetime | None = None, only: list[Any] | None = None) -> int:
-    """Lapse every proposal past its answer time. Run by `kindred expire_proposals` and at the
-    start of the pages that show proposals, so no page shows a lapsed one as open."""
+def expire_overdue_proposals(
+    *, at: datetime | None = None, among: QuerySet[Match] | None = None
+) -> int:
+    """Lapse every proposal past its answer time, or only those `among` some matches. Run for
+    everyone by `kindred expire_proposals`, and by each page that shows proposals for the
+    matches it shows (a page view never writes to another program's matches), so no page shows
+    a lapsed proposal as open or counts it against a volunteer's capacity."""
     now = at or timezone.now()
     count = 0
-    overdue = Match.objects.filter(status__in=PROPOSED_STATUSES, answer_by__lte=now)
-    if only is not None:
-        overdue = overdue.filter(pk__in=only)
+    overdue = (Match.objects if among is None else among).filter(
+        status__in=PROPOSED_STATUSES, answer_by__lte=now
+    )
     for pk in overdue.values_list("pk", flat=True):
         with transaction.atomic():
             current = Match.objects.select_for_update().select_related("request").get(pk=pk)

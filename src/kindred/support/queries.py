@@ -85,7 +85,7 @@ def lapse_overdue(matches: list[Match]) -> bool:
     """Lapse these proposals if their time to answer has passed (and only these: a page view
     does not write to anyone else's match). True if any lapsed; they are then read again."""
     proposed = [match.pk for match in matches if match.status in PROPOSED_STATUSES]
-    if not proposed or not expire_overdue_proposals(only=proposed):
+    if not proposed or not expire_overdue_proposals(among=Match.objects.filter(pk__in=proposed)):
         return False
     for match in matches:
         match.refresh_from_db(fields=["status", "ended_at"])

@@ -49,6 +49,7 @@ from kindred.intake.models import (
 )
 from kindred.intake.risk import mentions_risk
 from kindred.programs.models import Program
+from kindred.support.actions import expire_overdue_proposals
 from kindred.support.views import staff as support_staff
 from kindred.topics.models import Topic
 from kindred.volunteers.models import IDENTITY_FLAGS
@@ -145,7 +146,7 @@ def _fetch(request: AuthenticatedRequest, request_id: UUID) -> SupportRequest:
     )
     # A proposal past its time to answer lapses before the file is read, so the status at the
     # top and the matches below agree.
-    if support_staff.lapse_overdue(support_request.matches.all()):
+    if expire_overdue_proposals(among=support_request.matches.all()):
         support_request.refresh_from_db()
     return support_request
 

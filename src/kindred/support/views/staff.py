@@ -35,7 +35,6 @@ from kindred.programs.models import Program
 from kindred.support import actions
 from kindred.support.models import (
     OPEN_MATCH_STATUSES,
-    PROPOSED_STATUSES,
     CheckinAnswer,
     ClosureReason,
     ContactLog,
@@ -46,6 +45,7 @@ from kindred.support.models import (
     TaskKind,
 )
 from kindred.volunteers.models import VolunteerProfile
+from kindred.volunteers.queries import programs_run_by
 from kindred.web.form_fields import choice
 
 STAFF = roles(*PROGRAM_STAFF_ROLES)
@@ -56,10 +56,6 @@ HOME_TASKS_SHOWN = 5
 
 
 # --- Who sees what --------------------------------------------------------------------------
-
-
-def programs_run_by(request: AuthenticatedRequest) -> QuerySet[Program]:
-    return request.user.programs_with_role(*PROGRAM_STAFF_ROLES)
 
 
 def matches_visible_to_staff(request: AuthenticatedRequest) -> QuerySet[Match]:
@@ -77,21 +73,9 @@ def _matches_with_data(request: AuthenticatedRequest) -> QuerySet[Match]:
     )
 
 
-def lapse_overdue(matches: QuerySet[Match]) -> int:
-    """Lapse the overdue proposals among `matches` before a page shows them, so no page shows
-    a proposal as open after its time to answer (`kindred expire_proposals` does the same for
-    everyone, from cron)."""
-    overdue = list(
-        matches.filter(status__in=PROPOSED_STATUSES, answer_by__lte=timezone.now()).values_list(
-            "pk", flat=True
-        )
-    )
-    return actions.expire_overdue_proposals(only=overdue) if overdue else 0
-
-
 def _fetch_match(request: AuthenticatedRequest, match_id: UUID) -> Match:
     match = get_for(request, _matches_with_data, object_type="match", pk=match_id)
-    if lapse_overdue(Match.objects.filter(pk=match.pk)):
+    if actions.expire_overdue_proposals(among=Match.objects.filter(pk=match.pk)):
         match = _matches_with_data(request).get(pk=match.pk)
     return match
 
@@ -321,7 +305,7 @@ def task_list(request: AuthenticatedRequest) -> HttpResponse:
     scope = [chosen] if chosen is not None else programs
     # A proposal that lapsed while nobody had a page open becomes a task now, not at the next
     # cron run.
-    lapse_overdue(Match.objects.filter(program__in=scope))
+    actions.expire_overdue_proposals(among=Match.objects.filter(program__in=scope))
     tasks = CoordinatorTask.objects.filter(program__in=scope).select_related(
         "data_key", "program", "request", "resolved_by"
     )
@@ -392,8 +376,9 @@ def request_matches(
     request: AuthenticatedRequest, support_request: SupportRequest
 ) -> dict[str, Any]:
     """The "Matches" section of a request's file: the open match, earlier ones with their
-    outcome, and the volunteers never to be proposed again, with why. Call `lapse_overdue`
-    for the request first, so the file's status and this section agree."""
+    outcome, and the volunteers never to be proposed again, with why. Lapse the request's
+    overdue proposals first (`actions.expire_overdue_proposals`), so the file's status and this
+    section agree."""
     matches = list(
         support_request.matches.select_related("volunteer", "volunteer__data_key").order_by(
             "-proposed_at", "pk"

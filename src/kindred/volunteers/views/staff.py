@@ -29,6 +29,7 @@ from kindred.confidential import audit
 from kindred.confidential.access import allow, get_for, roles
 from kindred.confidential.models import AuditAction
 from kindred.programs.models import Program
+from kindred.support.actions import expire_overdue_proposals
 from kindred.support.views import staff as support_staff
 from kindred.volunteers import actions
 from kindred.volunteers.forms.staff import (
@@ -257,7 +258,7 @@ def _render_detail(
 def volunteer_detail(request: AuthenticatedRequest, volunteer_id: UUID) -> HttpResponse:
     volunteer = _fetch(request, volunteer_id)
     # A proposal past its time to answer lapses first: it no longer holds one of their places.
-    if support_staff.lapse_overdue(volunteer.matches.all()):
+    if expire_overdue_proposals(among=volunteer.matches.all()):
         volunteer = _fetch(request, volunteer_id)
     return _render_detail(request, volunteer)
 
