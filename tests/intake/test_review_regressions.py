@@ -11,9 +11,9 @@ from kindred.accounts.models import Role
 from kindred.confidential import audit
 from kindred.confidential.models import AuditAction
 from kindred.intake.actions import submit_request
-from kindred.intake.models import CrisisResource
-from kindred.intake.queries import crisis_resources_for, staff_openings
-from kindred.programs.models import Program
+from kindred.intake.queries import staff_openings
+from kindred.programs.models import CrisisLine, Program
+from kindred.programs.queries import crisis_lines_for
 from tests.conftest import make_person
 from tests.intake.test_ask_form import answers
 
@@ -67,8 +67,8 @@ def test_the_passphrase_is_never_in_the_session_table_in_plain_text(program: Pro
 
 
 def test_a_program_with_no_crisis_lines_still_shows_the_national_ones(program: Program) -> None:
-    CrisisResource.objects.filter(program=program).delete()
+    CrisisLine.objects.filter(program=program).delete()
 
-    lines = crisis_resources_for(program)
+    lines = crisis_lines_for(program)
 
     assert [line.tel for line in lines] == ["988", "911"]

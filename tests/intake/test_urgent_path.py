@@ -15,8 +15,8 @@ from django.test import Client
 
 from kindred.accounts.models import Role
 from kindred.intake import actions
-from kindred.intake.models import CrisisResource, SupportRequest
-from kindred.programs.models import Program
+from kindred.intake.models import SupportRequest
+from kindred.programs.models import CrisisLine, Program
 from kindred.topics.actions import ensure_seed_topics
 from tests.conftest import make_person
 from tests.intake.test_ask_form import ASK, NEXT, answers, main_of
@@ -92,29 +92,31 @@ def test_risk_shows_crisis_lines_first_flags_the_request_and_sends_one_discreet_
     assert_discreet(mail.outbox[0], free_text, CALL_ME)
 
 
-def test_crisis_lines_come_in_the_programs_order_with_placeholders_marked(
+def test_crisis_lines_are_the_national_ones_then_the_programs_own_in_its_order(
     client: Client, program: Program, on_call: str
 ) -> None:
-    CrisisResource.objects.filter(program=program).delete()
-    CrisisResource.objects.create(
-        program=program, name="Second line", how="Call 555-0102", tel="5550102", position=2
+    CrisisLine.objects.create(
+        program=program, name="Second line", number="403-555-0102", tel="+14035550102", position=2
     )
-    CrisisResource.objects.create(
+    CrisisLine.objects.create(
         program=program,
         name="First line",
-        how="Program line coming soon",
-        tel="5550101",
-        is_placeholder=True,
+        number="403-555-0101",
+        tel="+14035550101",
+        can_text=True,
         position=1,
     )
 
     client.post(ASK, answers(client, risk_answer="yes"))
     main = main_of(client.get(NEXT).content.decode())
 
-    assert main.index("First line") < main.index("Second line")
-    assert 'href="tel:5550102"' in main
-    assert 'href="tel:5550101"' not in main  # a placeholder is not a number to call
-    assert "Placeholder" in main[main.index("First line") : main.index("Second line")]
+    assert main.index("9-8-8") < main.index("First line") < main.index("Second line")
+    assert 'href="tel:988"' in main
+    assert 'href="sms:988"' in main
+    assert 'href="tel:+14035550101"' in main
+    assert 'href="sms:+14035550101"' in main
+    assert 'href="sms:+14035550102"' not in main  # a line that takes no texts gets no text link
+    assert "Placeholder" not in main
 
 
 def test_the_request_is_kept_when_the_alert_cannot_be_sent(

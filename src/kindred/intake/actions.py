@@ -20,7 +20,6 @@ from kindred.intake.models import (
     Concern,
     ConcernStatus,
     ConcernUrgency,
-    CrisisResource,
     RequestStatusChange,
     RiskAnswer,
     SupportRequest,
@@ -31,16 +30,6 @@ from kindred.programs.models import Program
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CRISIS_RESOURCES = (
-    ("Suicide Crisis Helpline", "Call or text 9-8-8, any time, day or night", "988", False),
-    ("Emergency services", "Call 9-1-1 if you or someone else is in danger now", "911", False),
-    (
-        "The program's own 24/7 line",
-        "The program adds its own 24/7 support line here",
-        "",
-        True,
-    ),
-)
 ALERT_SUBJECT = "Kindred: a request is waiting"
 ALERT_BODY = (
     "An urgent request is waiting.\n\nPlease sign in to Kindred and open the request queue.\n"
@@ -49,21 +38,6 @@ CONCERN_ALERT_BODY = (
     "An urgent concern about someone is waiting.\n\n"
     "Please sign in to Kindred and open the concerns list.\n"
 )
-
-
-def set_up_intake(program: Program) -> None:
-    if not CrisisResource.objects.filter(program=program).exists():
-        CrisisResource.objects.bulk_create(
-            CrisisResource(
-                program=program,
-                name=name,
-                how=how,
-                tel=tel,
-                is_placeholder=placeholder,
-                position=position,
-            )
-            for position, (name, how, tel, placeholder) in enumerate(DEFAULT_CRISIS_RESOURCES)
-        )
 
 
 @dataclass(frozen=True)

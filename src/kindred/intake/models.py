@@ -97,6 +97,9 @@ class SupportRequest(EncryptedModel):
     deletion_requested_at = models.DateTimeField(null=True, blank=True)
     alert_sent_at = models.DateTimeField(null=True, blank=True)
     alert_failed = models.BooleanField(default=False)
+    # When a member of staff first opened it: an urgent request nobody has opened yet tops every
+    # staff home page of the installation ("Urgent, not yet seen").
+    first_seen_at = models.DateTimeField(null=True, blank=True)
     submission_digest = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False
     )
@@ -165,7 +168,9 @@ class Concern(EncryptedModel):
     may_reveal_caller = models.BooleanField(default=False)
     created_at = models.DateTimeField()
     status_changed_at = models.DateTimeField()
+    alert_sent_at = models.DateTimeField(null=True, blank=True)
     alert_failed = models.BooleanField(default=False)
+    first_seen_at = models.DateTimeField(null=True, blank=True)
     submission_digest = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False
     )
@@ -174,20 +179,42 @@ class Concern(EncryptedModel):
         return f"concern {self.pk}"
 
 
-class CrisisResource(models.Model):
-    """Shown first, before anything else, whenever risk is indicated. Configured per program."""
+class AlertRoute(models.TextChoices):
+    PROGRAM = "program", "The program's coordinators and director"
+    ON_CALL = "on_call", "The installation's on-call list"
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="crisis_resources")
-    name = models.CharField(max_length=120)
-    how = models.CharField(max_length=200, help_text='For example "Call or text 9-8-8".')
-    tel = models.CharField(max_length=40, blank=True, help_text="Digits for a tap-to-call link.")
-    is_placeholder = models.BooleanField(
-        default=False, help_text="A slot the program must fill in with its own line."
+
+class AlertOutcome(models.TextChoices):
+    SENT = "sent", "Accepted by the mail server"
+    FAILED = "failed", "Sending failed"
+    NO_RECIPIENTS = "no_recipients", "Nobody to send to"
+    COALESCED = "coalesced", "Held, to be named in one alert with others"
+
+
+class AlertAttempt(models.Model):
+    """Every try to tell a person on staff about an urgent request or concern, kept whatever
+    happened: who was tried (a route and a count, never the words), and the outcome."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    request = models.ForeignKey(
+        SupportRequest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alert_attempts",
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    concern = models.ForeignKey(
+        Concern, on_delete=models.CASCADE, null=True, blank=True, related_name="alert_attempts"
+    )
+    route = models.CharField(max_length=16, choices=AlertRoute.choices)
+    outcome = models.CharField(max_length=16, choices=AlertOutcome.choices)
+    recipients = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=80, blank=True, default="")  # an exception class name
+    at = models.DateTimeField()
 
     class Meta:
-        ordering = ["position", "pk"]
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["program", "route", "at"], name="alert_attempt_recent")]
 
     def __str__(self) -> str:
-        return self.name
+        return f"alert {self.route} {self.outcome}"

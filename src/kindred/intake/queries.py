@@ -9,8 +9,7 @@ from django.db.models import QuerySet
 
 from kindred.accounts.models import PROGRAM_STAFF_ROLES, AuthenticatedRequest, Role
 from kindred.confidential.models import ActorType, AuditAction, AuditEntry
-from kindred.intake.models import OPEN_STATUSES, Concern, CrisisResource, SupportRequest
-from kindred.programs.models import Program
+from kindred.intake.models import OPEN_STATUSES, Concern, SupportRequest
 
 
 def requests_visible_to_staff(request: AuthenticatedRequest) -> QuerySet[SupportRequest]:
@@ -62,19 +61,4 @@ def staff_openings(support_request: SupportRequest) -> list[Opening]:
             entry.at,
         )
         for entry in entries
-    ]
-
-
-def crisis_resources_for(program: Program | None) -> list[CrisisResource]:
-    """The program's crisis resources; never an empty list. A program that has none configured
-    (made before intake existed, or emptied by mistake) still shows the national lines."""
-    configured = list(CrisisResource.objects.filter(program=program)) if program else []
-    if configured:
-        return configured
-    from kindred.intake.actions import DEFAULT_CRISIS_RESOURCES
-
-    return [
-        CrisisResource(name=name, how=how, tel=tel, is_placeholder=placeholder)
-        for name, how, tel, placeholder in DEFAULT_CRISIS_RESOURCES
-        if not placeholder
     ]

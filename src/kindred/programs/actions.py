@@ -31,9 +31,7 @@ def create_program(
             program_id=program.pk,
         )
         # Imported here: volunteering builds on programs, not the other way round.
-        from kindred.intake.actions import set_up_intake
         from kindred.volunteers.actions import set_up_volunteering
 
         set_up_volunteering(program, actor=actor)
-        set_up_intake(program)
     return program

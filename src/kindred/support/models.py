@@ -202,6 +202,7 @@ class TaskKind(models.TextChoices):
     NOT_WORKING = "not_working", "A check-in says it is not working"
     PROPOSAL_DECLINED = "proposal_declined", "A proposal was declined"
     PROPOSAL_LAPSED = "proposal_lapsed", "A proposal lapsed"
+    DELETION_REQUESTED = "deletion_requested", "The participant asked for deletion"
 
 
 class CoordinatorTask(EncryptedModel):

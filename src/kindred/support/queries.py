@@ -19,8 +19,9 @@ from django.db.models import QuerySet, Sum
 from django.http import HttpRequest
 
 from kindred.accounts.models import AuthenticatedRequest
-from kindred.intake.models import AskerKind, CrisisResource, HowSoon, SupportRequest
-from kindred.intake.queries import crisis_resources_for
+from kindred.intake.models import AskerKind, HowSoon, SupportRequest
+from kindred.programs.models import CrisisLine
+from kindred.programs.queries import crisis_lines_for
 from kindred.support.actions import expire_overdue_proposals
 from kindred.support.models import (
     OPEN_MATCH_STATUSES,
@@ -285,9 +286,9 @@ def duration_in_words(minutes: int) -> str:
     return " ".join(parts)
 
 
-def crisis_lines(match: Match) -> list[CrisisResource]:
-    """The program's crisis lines, without a slot the program has not filled in yet."""
-    return [line for line in crisis_resources_for(match.program) if not line.is_placeholder]
+def crisis_lines(match: Match) -> list[CrisisLine]:
+    """The national crisis lines and the program's own."""
+    return crisis_lines_for(match.program)
 
 
 # --- The volunteer's home page -----------------------------------------------------------------

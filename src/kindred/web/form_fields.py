@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
@@ -81,6 +82,66 @@ class TelInput(forms.TextInput):
     """Phones show their number pad; any format is accepted (extensions, +1, spaces)."""
 
     input_type = "tel"
+
+
+PHONE_REGION = "CA"  # a number without a country code is read as Canadian (or US: same plan)
+
+
+class PhoneNumberField(forms.CharField):
+    """A phone number checked with libphonenumber (`phonenumbers`), Canada by default, and kept
+    in the international format ("+1 403-555-0123", with ", ext. 12" when given) so every page and
+    every tel: link reads it alike. The error says what to fix, and names the question."""
+
+    widget = TelInput
+
+    def __init__(self, *, what: str = "the phone number", **kwargs: Any) -> None:
+        self.what = what
+        kwargs.setdefault("max_length", 40)
+        super().__init__(**kwargs)
+        self.error_messages.setdefault("required", f"Enter {what}.")
+        self.widget.attrs.setdefault("autocomplete", "tel")
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return ""
+        return normalise_phone_number(text, what=self.what)
+
+
+def normalise_phone_number(text: str, *, what: str = "the phone number") -> str:
+    """`text` in the international format, or a ValidationError that says what to fix."""
+    try:
+        number = phonenumbers.parse(text, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        raise ValidationError(
+            f"Enter {what} with its area code, like 403-555-0123, or with + and the country "
+            "code for a number outside North America.",
+            code="invalid_phone",
+        ) from None
+    if not phonenumbers.is_valid_number(number):
+        reason = phonenumbers.is_possible_number_with_reason(number)
+        if reason == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
+            message = f"Add the area code to {what}, like 403-555-0123."
+        elif reason == phonenumbers.ValidationResult.IS_POSSIBLE:
+            message = (
+                f"Check {what}: it is not a number in use. With the area code, like 403-555-0123."
+            )
+        else:
+            message = (
+                f"Check {what}: it has too few or too many digits. With the area code, like "
+                "403-555-0123."
+            )
+        raise ValidationError(message, code="invalid_phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_tel_uri(number: str) -> str:
+    """The digits of a stored number for a tel: or sms: link ("+14035550123")."""
+    try:
+        parsed = phonenumbers.parse(number, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return "".join(ch for ch in number if ch.isdigit() or ch == "+")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 @dataclass(frozen=True)

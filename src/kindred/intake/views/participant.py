@@ -41,12 +41,13 @@ from kindred.intake.forms.participant import (
 from kindred.intake.models import (
     AskerKind,
     Channel,
-    CrisisResource,
     HowSoon,
     RiskAnswer,
     SupportRequest,
     TriageStatus,
 )
+from kindred.programs.models import CrisisLine
+from kindred.programs.queries import crisis_lines_for
 from kindred.topics.models import Topic
 from kindred.volunteers.models import IDENTITY_FLAGS
 
@@ -516,11 +517,8 @@ def field_labels(support_request: SupportRequest) -> dict[str, str]:
     }
 
 
-def crisis_resources(support_request: SupportRequest) -> list[CrisisResource]:
-    # A slot the program has not filled in yet is no help to someone who needs it now.
-    return list(
-        CrisisResource.objects.filter(program_id=support_request.program_id, is_placeholder=False)
-    )
+def crisis_resources(support_request: SupportRequest) -> list[CrisisLine]:
+    return crisis_lines_for(support_request.program)
 
 
 def _when(value: datetime | None) -> str | None:

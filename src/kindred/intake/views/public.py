@@ -26,12 +26,11 @@ from kindred.intake.models import (
     Channel,
     Concern,
     ConcernUrgency,
-    CrisisResource,
     RiskAnswer,
     SupportRequest,
 )
-from kindred.intake.queries import crisis_resources_for
-from kindred.programs.models import Program
+from kindred.programs.models import CrisisLine, Program
+from kindred.programs.queries import crisis_lines_for
 from kindred.web.public_forms import (
     HONEYPOT_FIELD,
     RETRY_AFTER_SECONDS,
@@ -226,5 +225,5 @@ def _concern_page(
 # --- Shared -------------------------------------------------------------------------------------
 
 
-def _crisis_resources(program: Program | None) -> list[CrisisResource]:
-    return crisis_resources_for(program)
+def _crisis_resources(program: Program | None) -> list[CrisisLine]:
+    return crisis_lines_for(program)

@@ -42,13 +42,13 @@ from kindred.intake.models import (
     Concern,
     ConcernStatus,
     ConcernUrgency,
-    CrisisResource,
     RiskAnswer,
     SupportRequest,
     TriageStatus,
 )
 from kindred.intake.risk import mentions_risk
 from kindred.programs.models import Program
+from kindred.programs.queries import crisis_lines_for
 from kindred.support.actions import expire_overdue_proposals
 from kindred.support.views import staff as support_staff
 from kindred.topics.models import Topic
@@ -425,7 +425,7 @@ def _phone_form(
 
 def _phone_done(request: AuthenticatedRequest, done: dict[str, Any]) -> HttpResponse:
     crisis = (
-        list(CrisisResource.objects.filter(program_id=int(done["program_id"])))
+        crisis_lines_for(Program.objects.filter(pk=int(done["program_id"])).first())
         if done.get("urgent")
         else []
     )
