@@ -318,6 +318,9 @@ ADMINS: list[tuple[str, str]] = []  # no error emails: they would carry request 
 AUDIT_CHECKPOINT_DIR = env_path("KINDRED_AUDIT_CHECKPOINT_DIR", DATA_DIR / "audit-checkpoints")
 QUICK_EXIT_URL = env_str("KINDRED_QUICK_EXIT_URL", "https://weather.gc.ca/") or ""
 PROGRAM_NAME = env_str("KINDRED_PROGRAM_NAME", "Kindred Peer Support") or ""
+# Who else hears of an urgent request when its program's own alert cannot be sent: every
+# Executive Director of the installation, plus these addresses (a shared on-call inbox or pager).
+ONCALL_EMAILS = env_list("KINDRED_ONCALL_EMAILS", [])
 
 LANGUAGE_CODE = "en-ca"
 TIME_ZONE = env_str("KINDRED_TIME_ZONE", "America/Edmonton") or "UTC"

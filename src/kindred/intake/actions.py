@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from kindred.accounts.models import PROGRAM_STAFF_ROLES, Membership, User
@@ -30,6 +31,10 @@ from kindred.programs.models import Program
 
 logger = logging.getLogger(__name__)
 
+# Sent after a participant asks for their data to be deleted (once per request), so that a
+# higher layer (support: a coordinator task) can act without intake importing it.
+deletion_requested = Signal()
+
 ALERT_SUBJECT = "Kindred: a request is waiting"
 ALERT_BODY = (
     "An urgent request is waiting.\n\nPlease sign in to Kindred and open the request queue.\n"
@@ -44,6 +49,9 @@ CONCERN_ALERT_BODY = (
 class Submitted:
     request: SupportRequest
     passphrase: str  # shown once, never stored
+    # True only when a mail server accepted an alert naming this request (the program's own
+    # staff or the installation's on-call list): the next page may then say "we have alerted".
+    alerted: bool = False
 
 
 def is_urgent(risk_answer: str, free_text: str) -> bool:
@@ -114,9 +122,8 @@ def submit_request(
                 raise
             if attempt == 4:
                 raise
-    if urgent:
-        alert_on_call(support_request)
-    return Submitted(support_request, passphrase)
+    alerted = alert_on_call(support_request) if urgent else False
+    return Submitted(support_request, passphrase, alerted)
 
 
 def on_call_addresses(program: Program) -> list[str]:
@@ -225,6 +232,11 @@ def request_deletion(support_request: SupportRequest) -> SupportRequest:
             support_request.deletion_requested_at = timezone.now()
             support_request.save(update_fields=["deletion_requested_at"])
             _audit(support_request, AuditAction.UPDATE, None, True, "deletion requested")
+            transaction.on_commit(
+                lambda: deletion_requested.send(
+                    sender=SupportRequest, support_request=support_request
+                )
+            )
     return support_request
 
 

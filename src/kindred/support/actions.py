@@ -483,3 +483,30 @@ def resolve_task(task: CoordinatorTask, *, by: User, at: datetime | None = None)
                 purpose="task resolved",
             )
     return current
+
+
+def open_deletion_task(
+    sender: object, *, support_request: SupportRequest, **kwargs: object
+) -> None:
+    """A participant asked for their data to be deleted: a coordinator task on the request (on
+    its file and on staff home) until the purge arrives. Listens to intake's
+    `deletion_requested`; one open task per request, however often they ask."""
+    with transaction.atomic():
+        if CoordinatorTask.objects.filter(
+            request=support_request, kind=TaskKind.DELETION_REQUESTED, resolved_at__isnull=True
+        ).exists():
+            return
+        task = CoordinatorTask.objects.create(
+            program_id=support_request.program_id,
+            kind=TaskKind.DELETION_REQUESTED,
+            request=support_request,
+            created_at=timezone.now(),
+        )
+        audit.record(
+            AuditAction.CREATE,
+            object_type="coordinator_task",
+            object_id=task.pk,
+            program_id=support_request.program_id,
+            purpose=f"task: {TaskKind.DELETION_REQUESTED}",
+        )
+    notices.tell_coordinators(support_request.program)
