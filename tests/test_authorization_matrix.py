@@ -78,6 +78,10 @@ TABLE = """
 #                                    anon   vol    vol2   coord  coord2 direct board  oper   part
 # Public pages
 home                                 200    200    200    200    200    200    200    200    200
+contact                              200    200    200    200    200    200    200    200    200
+privacy                              200    200    200    200    200    200    200    200    200
+accessibility                        200    200    200    200    200    200    200    200    200
+leave_safely                         200    200    200    200    200    200    200    200    200
 healthz                              200    200    200    200    200    200    200    200    200
 # Sign-in router and one's own account
 start                                login  vol    vol    staff  staff  staff  report oper   login

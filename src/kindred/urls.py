@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("staff/", web_views.staff_home, name="staff_home"),
     path("staff/programs/", include("kindred.programs.urls")),
+    path("", include("kindred.programs.public_urls")),
     path("staff/audit/", confidential_views.audit_log, name="audit_log"),
     path("", include("kindred.volunteers.urls")),
     path("", include("kindred.intake.urls")),

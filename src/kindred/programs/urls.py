@@ -1,8 +1,8 @@
 from django.urls import path
 
-from kindred.programs import views
+from kindred.programs.views import staff
 
 app_name = "programs"
 urlpatterns = [
-    path("<int:program_id>/", views.program_detail, name="detail"),
+    path("<int:program_id>/", staff.program_detail, name="detail"),
 ]

@@ -1,0 +1,1 @@
+"""Program pages, by audience: public (contact, privacy, accessibility, leaving safely) and staff."""
