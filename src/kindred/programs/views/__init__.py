@@ -1,1 +1,2 @@
-"""Program pages, by audience: public (contact, privacy, accessibility, leaving safely) and staff."""
+"""Program pages, by audience: public (contact, privacy, accessibility, leaving safely)
+and staff."""
