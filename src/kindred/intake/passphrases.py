@@ -1,70 +1,37 @@
 """References and passphrases for participants, who have no account.
 
 A reference (like K7-4QX9) names a request in conversation and at sign-in; it is not secret. A
-passphrase of five random words from the EFF long list (about 62 bits) is shown once and kept
-only as an Argon2 hash. Words that could distress someone reading them are left out.
+passphrase is six random words from passphrase_words.txt, a list kept in this repository and
+reviewed by a person: short, concrete, calm words a person can bear to read on the page that
+offers crisis help, and to say on the phone. Enough words are drawn for at least 55 bits. The
+passphrase is shown once and kept only as a hash made by the configured password hasher.
 """
 
 from __future__ import annotations
 
+import math
 import secrets
 from functools import cache
+from importlib import resources
 
-from django.contrib.auth.hashers import Argon2PasswordHasher
-from xkcdpass import xkcd_password
+from django.contrib.auth.hashers import check_password, make_password
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud safely
-WORDS = 5
-_UNKIND = (
-    "abuse",
-    "addict",
-    "alcohol",
-    "arrest",
-    "beer",
-    "blood",
-    "bomb",
-    "coffin",
-    "corpse",
-    "crime",
-    "dead",
-    "death",
-    "die",
-    "drug",
-    "drunk",
-    "grave",
-    "gun",
-    "harm",
-    "hurt",
-    "jail",
-    "kill",
-    "liquor",
-    "murder",
-    "overdos",
-    "poison",
-    "prison",
-    "sick",
-    "suicid",
-    "vodka",
-    "weapon",
-    "whisk",
-    "wine",
-    "wound",
-    "coma",
-    "tomb",
-    "funeral",
-    "bury",
-    "buried",
-    "divorce",
-    "debt",
-)
+WORD_FILE = "passphrase_words.txt"
+MIN_BITS = 55
 
 
 @cache
 def word_list() -> tuple[str, ...]:
-    words = xkcd_password.generate_wordlist(
-        wordfile=xkcd_password.locate_wordfile("eff-long"), min_length=4, max_length=8
-    )
-    return tuple(word for word in words if not any(bad in word for bad in _UNKIND))
+    """The words of the list file, in file order; lines starting with # are its header."""
+    text = resources.files("kindred.intake").joinpath(WORD_FILE).read_text(encoding="utf-8")
+    lines = (line.strip() for line in text.splitlines())
+    return tuple(line for line in lines if line and not line.startswith("#"))
+
+
+def words_per_passphrase() -> int:
+    """Enough words for MIN_BITS of entropy with this list (6 while it has under 2,048)."""
+    return math.ceil(MIN_BITS / math.log2(len(word_list())))
 
 
 def new_reference() -> str:
@@ -79,7 +46,7 @@ def normalise_reference(text: str) -> str:
 
 def new_passphrase() -> str:
     words = word_list()
-    return " ".join(secrets.choice(words) for _ in range(WORDS))
+    return " ".join(secrets.choice(words) for _ in range(words_per_passphrase()))
 
 
 def normalise_passphrase(text: str) -> str:
@@ -87,15 +54,15 @@ def normalise_passphrase(text: str) -> str:
     return " ".join(text.replace("-", " ").lower().split())
 
 
-_HASHER = Argon2PasswordHasher()
-
-
+# The configured hasher (the first of settings.PASSWORD_HASHERS): Argon2 in production, a cheap
+# one in tests. Hashes made by an earlier hasher still verify while it stays in that setting.
 def hash_passphrase(passphrase: str) -> str:
-    return _HASHER.encode(normalise_passphrase(passphrase), _HASHER.salt())
+    return make_password(normalise_passphrase(passphrase))
 
 
 def passphrase_matches(passphrase: str, encoded: str) -> bool:
-    return bool(encoded) and _HASHER.verify(normalise_passphrase(passphrase), encoded)
+    # An empty hash (seeded requests) never matches; check_password also refuses unusable ones.
+    return bool(encoded) and check_password(normalise_passphrase(passphrase), encoded)
 
 
 # A real hash to check against when a reference does not exist, so a wrong reference takes
