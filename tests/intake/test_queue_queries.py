@@ -138,6 +138,58 @@ def test_the_queue_shows_50_requests_a_page(
     assert len(first.context["rows"]) == 50
     assert len(second.context["rows"]) == 10
     assert "Page 1 of 2" in first.content.decode()
-    # Every urgent request comes before every routine one, across pages
-    urgency = [row.request.urgent for row in first.context["rows"] + second.context["rows"]]
-    assert urgency == sorted(urgency, reverse=True)
+    # Waiting for first contact (urgent, then the others) before the rest, across pages
+    rows = [row.request for row in first.context["rows"] + second.context["rows"]]
+    groups = [
+        0
+        if item.first_contact_at is None and item.urgent
+        else 1
+        if item.first_contact_at is None
+        else 2
+        for item in rows
+    ]
+    assert groups == sorted(groups)
+
+
+def test_what_needs_a_person_now_comes_first_and_a_request_with_a_peer_is_not_listed(
+    client_as: Callable[[str], Client], program: Program
+) -> None:
+    # Given requests of every kind: references say what they are
+    def make(reference: str, hours: int, status: str, *, urgent: bool, contacted: bool) -> None:
+        asked = NOW - timedelta(hours=hours)
+        item = SupportRequest(
+            program=program,
+            reference=reference,
+            status=status,
+            urgent=urgent,
+            asker_kind="lawyer",
+            created_at=asked,
+            status_changed_at=asked,
+            first_contact_at=asked if contacted else None,
+        )
+        SupportRequest.prepare_for_bulk_create([item])
+        SupportRequest.objects.bulk_create([item])
+
+    make("CONT-OLD", 90, TriageStatus.AWAITING_MATCH, urgent=False, contacted=True)
+    make("CONT-URG", 5, TriageStatus.CONTACTED, urgent=True, contacted=True)
+    make("NEW-OLD", 50, TriageStatus.NEW, urgent=False, contacted=False)
+    make("NEW-YNG", 2, TriageStatus.NEW, urgent=False, contacted=False)
+    make("URG-NEW", 1, TriageStatus.NEW, urgent=True, contacted=False)
+    make("PROPOSD", 99, TriageStatus.PROPOSED, urgent=False, contacted=True)
+    make("MATCHED", 99, TriageStatus.MATCHED, urgent=True, contacted=True)
+
+    # When the coordinator opens the queue
+    response = client_as("coordinator").get(QUEUE_URL)
+
+    # Then urgent and waiting for first contact, then the others waiting for it (oldest first),
+    # then the rest waiting for a peer; the label says exactly that
+    assert [row.request.reference for row in response.context["rows"]] == [
+        "URG-NEW",
+        "NEW-OLD",
+        "NEW-YNG",
+        "CONT-URG",
+        "CONT-OLD",
+    ]
+    assert "Waiting for a peer: new, contacted or awaiting a match" in response.content.decode()
+    proposed = client_as("coordinator").get(QUEUE_URL, {"status": "proposed"})
+    assert [row.request.reference for row in proposed.context["rows"]] == ["PROPOSD"]

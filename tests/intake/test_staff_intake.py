@@ -19,7 +19,7 @@ from django.urls import reverse
 from kindred.accounts import actions as account_actions
 from kindred.accounts.models import Role, User
 from kindred.confidential.models import AuditAction, AuditEntry
-from kindred.intake import actions, passphrases, queries
+from kindred.intake import actions, alerts, passphrases, queries
 from kindred.intake.models import (
     Channel,
     Concern,
@@ -156,7 +156,7 @@ def test_a_failed_urgent_alert_is_shown_prominently_until_someone_takes_it_up(
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError("mail server down")
 
-    monkeypatch.setattr(actions, "send_mail", refuse)
+    monkeypatch.setattr(alerts, "send_mail", refuse)
     failed = make_request(program, risk_answer="yes")
     assert failed.alert_failed
 
@@ -333,7 +333,9 @@ def test_triage_records_history_and_the_first_contact_once(
             object_type="support_request",
             object_id=str(support_request.pk),
             actor_id=str(coordinator.pk),
-        ).count()
+        )
+        .exclude(purpose="first seen by staff")
+        .count()
         == 3
     )
 
@@ -385,7 +387,7 @@ def phone_answers(**changes: Any) -> dict[str, Any]:
         "gender_strength": "nice",
         "avoid": "Oberon Winterbourne\n\n Gallowglass LLP ",
         "methods": ["phone"],
-        "phone": "555-0177",
+        "phone": "403-555-0177",
         "email": "",
         "safe_times": "After 6 pm",
         "sign_in_email": "",
@@ -468,9 +470,15 @@ def test_an_urgent_phone_request_alerts_on_call_staff_once_and_reminds_of_crisis
     # One discreet email: no reference, name or word the caller said
     assert len(mail.outbox) == 1
     alert = mail.outbox[0]
-    assert alert.subject == actions.ALERT_SUBJECT
+    assert alert.subject == alerts.ALERT_SUBJECT
     assert set(alert.to) == {"coordinator@example.org", "director@example.org"}
-    for secret in (SECRET_WORDS, "Briar", support_request.reference, "555-0177"):
+    for secret in (
+        SECRET_WORDS,
+        "Briar",
+        support_request.reference,
+        "403-555-0177",
+        "+1 403-555-0177",
+    ):
         assert secret not in alert.subject + alert.body
     # And the coordinator is reminded to give the caller crisis numbers before hanging up
     page = text_of(client.get(NEW_URL))
@@ -648,7 +656,8 @@ def test_the_staff_home_counts_waiting_requests_and_open_concerns(
     response = client_as("coordinator").get("/staff/")
 
     page = text_of(response)
-    assert "Requests waiting: 2 (1 urgent)" in page
+    assert "Waiting for a peer: 2" in page
+    assert "of them, waiting for first contact: 2 (1 urgent)" in page
     assert "Concerns about someone else: 1 open (1 about danger now)" in page
     body = response.content.decode()
     assert f'href="{QUEUE_URL}"' in body
@@ -656,4 +665,24 @@ def test_the_staff_home_counts_waiting_requests_and_open_concerns(
     assert f'href="{CONCERNS_URL}"' in body
     assert SECRET_WORDS not in body
     other = text_of(client_as("other_coordinator").get("/staff/"))
-    assert "Requests waiting: 0 (0 urgent)" in other
+    assert "Waiting for a peer: 0" in other
+    assert "waiting for first contact: 0 (0 urgent)" in other
+
+
+def test_phone_intake_checks_the_number_and_needs_the_city_when_a_different_one_is_wanted(
+    client_as: Callable[[str], Client], program: Program
+) -> None:
+    response = client_as("coordinator").post(
+        NEW_URL, phone_answers(phone="555-01", city="different", region="")
+    )
+
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Check their phone number" in page or "area code" in page
+    assert "Enter their city or region" in page
+    assert "Placeholder" not in page
+    assert not SupportRequest.objects.exists()
+
+    accepted = client_as("coordinator").post(NEW_URL, phone_answers(phone="(403) 555-0177"))
+    assert accepted.status_code == 302
+    assert SupportRequest.objects.get().contact["phone"] == "+1 403-555-0177"

@@ -46,3 +46,24 @@ def installation_on_call_addresses() -> list[str]:
         .values_list("user__email", flat=True)
     )
     return sorted(set(directors) | set(settings.ONCALL_EMAILS))
+
+
+def unstaffed_programs() -> QuerySet[Program]:
+    """Programs nobody can be alerted about: an urgent request to one would reach only the
+    installation's on-call list. `kindred check --database default` and staff home name them."""
+    return Program.objects.exclude(pk__in=_reachable_staff().values("program_id")).order_by("name")
+
+
+def whom_to_call(program_ids: set[int]) -> dict[int, list[str]]:
+    """For each program, the addresses of its reachable coordinators and directors, in one query:
+    what staff home shows next to an urgent item of a program the viewer does not run."""
+    found: dict[int, set[str]] = {pk: set() for pk in program_ids}
+    rows = (
+        _reachable_staff()
+        .filter(program_id__in=program_ids)
+        .values_list("program_id", "user__email")
+    )
+    for program_id, email in rows:
+        if program_id is not None:
+            found[program_id].add(email)
+    return {pk: sorted(emails) for pk, emails in found.items()}

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
@@ -16,6 +14,7 @@ from kindred.accounts.models import PROGRAM_STAFF_ROLES, Membership, User
 from kindred.confidential import audit, keys
 from kindred.confidential.models import AuditAction
 from kindred.intake import passphrases
+from kindred.intake.alerts import alert_on_call
 from kindred.intake.models import (
     Channel,
     Concern,
@@ -29,20 +28,9 @@ from kindred.intake.models import (
 from kindred.intake.risk import mentions_risk
 from kindred.programs.models import Program
 
-logger = logging.getLogger(__name__)
-
 # Sent after a participant asks for their data to be deleted (once per request), so that a
 # higher layer (support: a coordinator task) can act without intake importing it.
 deletion_requested = Signal()
-
-ALERT_SUBJECT = "Kindred: a request is waiting"
-ALERT_BODY = (
-    "An urgent request is waiting.\n\nPlease sign in to Kindred and open the request queue.\n"
-)
-CONCERN_ALERT_BODY = (
-    "An urgent concern about someone is waiting.\n\n"
-    "Please sign in to Kindred and open the concerns list.\n"
-)
 
 
 @dataclass(frozen=True)
@@ -51,6 +39,7 @@ class Submitted:
     passphrase: str  # shown once, never stored
     # True only when a mail server accepted an alert naming this request (the program's own
     # staff or the installation's on-call list): the next page may then say "we have alerted".
+    # False when it failed, and while a flood holds it for a combined email (`intake.alerts`).
     alerted: bool = False
 
 
@@ -89,6 +78,8 @@ def submit_request(
                     created_at=now,
                     status_changed_at=now,
                     acknowledged_at=now,
+                    # Taken by phone: the coordinator on the call has seen it.
+                    first_seen_at=now if by is not None else None,
                     submission_digest=submission_digest,
                     **fields,
                 )
@@ -122,11 +113,14 @@ def submit_request(
                 raise
             if attempt == 4:
                 raise
+    # After the commit: the request is kept whatever happens to the email.
     alerted = alert_on_call(support_request) if urgent else False
     return Submitted(support_request, passphrase, alerted)
 
 
 def on_call_addresses(program: Program) -> list[str]:
+    """Every coordinator and director of the program (support's match notices use it). Urgent
+    alerts go through `intake.alerts`, which tries only reachable staff and then falls back."""
     return sorted(
         set(
             Membership.objects.filter(program=program, role__in=PROGRAM_STAFF_ROLES).values_list(
@@ -136,29 +130,30 @@ def on_call_addresses(program: Program) -> list[str]:
     )
 
 
-def alert_on_call(item: SupportRequest | Concern) -> bool:
-    """A discreet email to the program's coordinators: no name, no topic, no content."""
-    try:
-        recipients = on_call_addresses(item.program)
-        if not recipients:
-            raise LookupError("no coordinator or director to alert")
-        if recipients:
-            body = ALERT_BODY if isinstance(item, SupportRequest) else CONCERN_ALERT_BODY
-            send_mail(ALERT_SUBJECT, body, None, recipients)
-    except Exception as error:
-        logger.error(
-            "urgent alert for %s %s could not be sent (%s)",
-            item._meta.model_name,
-            item.pk,
-            type(error).__name__,
-        )
-        type(item).objects.filter(pk=item.pk).update(alert_failed=True)
-        item.alert_failed = True
+def mark_seen(item: SupportRequest | Concern, *, by: User) -> bool:
+    """Record the first time a member of its program's staff opened a request or a concern: an
+    urgent one stays at the top of every staff home page ("Urgent, not yet seen") until then.
+    True the first time only."""
+    if item.first_seen_at is not None:
         return False
-    if isinstance(item, SupportRequest):
-        now = timezone.now()
-        SupportRequest.objects.filter(pk=item.pk).update(alert_sent_at=now)
-        item.alert_sent_at = now
+    now = timezone.now()
+    with transaction.atomic():
+        # Conditional, so two coordinators opening it at once record one first sighting.
+        if (
+            not type(item)
+            .objects.filter(pk=item.pk, first_seen_at__isnull=True)
+            .update(first_seen_at=now)
+        ):
+            return False
+        item.first_seen_at = now
+        audit.record(
+            AuditAction.UPDATE,
+            actor=_actor(by),
+            object_type="support_request" if isinstance(item, SupportRequest) else "concern",
+            object_id=item.pk,
+            program_id=item.program_id,
+            purpose="first seen by staff",
+        )
     return True
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,11 +12,29 @@ from django.utils import timezone
 
 from kindred.accounts.middleware import has_second_factor
 from kindred.accounts.models import PROGRAM_STAFF_ROLES, AuthenticatedRequest, Role
+from kindred.accounts.on_call import (
+    installation_on_call_addresses,
+    unstaffed_programs,
+    whom_to_call,
+)
 from kindred.confidential import audit
 from kindred.confidential.access import PUBLIC, SIGNED_IN, allow, roles
 from kindred.confidential.models import AuditAction
-from kindred.intake.models import WAITING_STATUSES, ConcernStatus, ConcernUrgency, TriageStatus
-from kindred.intake.queries import concerns_visible_to_staff, requests_visible_to_staff
+from kindred.intake.models import (
+    WAITING_STATUSES,
+    Concern,
+    ConcernStatus,
+    ConcernUrgency,
+    SupportRequest,
+    TriageStatus,
+)
+from kindred.intake.queries import (
+    concerns_visible_to_staff,
+    requests_visible_to_staff,
+    unseen_danger_now_concerns,
+    unseen_urgent_requests,
+)
+from kindred.intake.views.staff import waited
 from kindred.support.views.staff import open_tasks_summary
 from kindred.volunteers.models import DebriefRequest
 from kindred.volunteers.queries import (
@@ -65,6 +86,79 @@ def sign_in_email(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "web/sign_in_email.html")
 
 
+# The first few "Urgent, not yet seen" items of each kind; the count says how many in all.
+UNSEEN_SHOWN = 20
+UNSEEN_COLUMNS = (
+    "id",
+    "program_id",
+    "program__name",
+    "created_at",
+    "alert_sent_at",
+    "alert_failed",
+)
+
+
+@dataclass(frozen=True)
+class Unseen:
+    """One urgent item nobody on staff has opened: only what is needed to act, no content."""
+
+    kind: str  # "request" or "concern"
+    pk: object
+    reference: str
+    program_name: str
+    waiting: str
+    alert_sent_at: datetime | None
+    alert_failed: bool
+    may_open: bool  # the viewer runs its program, so its file opens for them
+    call: list[str]  # otherwise, whom to tell: its program's coordinators and directors
+
+
+def _unseen(request: AuthenticatedRequest, run: set[int]) -> dict[str, object]:
+    """The installation-wide safety net at the top of every staff home page, in a fixed number
+    of queries."""
+    now = timezone.now()
+    requests = list(
+        unseen_urgent_requests()
+        .select_related("program")
+        .only(*UNSEEN_COLUMNS, "reference")
+        .order_by("created_at", "pk")[:UNSEEN_SHOWN]
+    )
+    concerns = list(
+        unseen_danger_now_concerns()
+        .select_related("program")
+        .only(*UNSEEN_COLUMNS)
+        .order_by("created_at", "pk")[:UNSEEN_SHOWN]
+    )
+    items: list[SupportRequest | Concern] = [*requests, *concerns]
+    others = {item.program_id for item in items if item.program_id not in run}
+    contacts = whom_to_call(others) if others else {}
+
+    def row(kind: str, item: SupportRequest | Concern, reference: str) -> Unseen:
+        return Unseen(
+            kind=kind,
+            pk=item.pk,
+            reference=reference,
+            program_name=item.program.name,
+            waiting=waited(item.created_at, now),
+            alert_sent_at=item.alert_sent_at,
+            alert_failed=item.alert_failed,
+            may_open=item.program_id in run,
+            call=contacts.get(item.program_id, []),
+        )
+
+    rows = [row("request", item, item.reference) for item in requests] + [
+        row("concern", item, "") for item in concerns
+    ]
+    # Counted every time, so the page costs the same whatever the number.
+    total = unseen_urgent_requests().count() + unseen_danger_now_concerns().count()
+    return {
+        "rows": rows,
+        "total": total,
+        # Whom to tell when a program has nobody (or nobody who may open it is looking).
+        "on_call": installation_on_call_addresses() if others else [],
+    }
+
+
 @allow(roles(*PROGRAM_STAFF_ROLES))
 def staff_home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
@@ -80,9 +174,11 @@ def staff_home(request: AuthenticatedRequest) -> HttpResponse:
     )
     is_director = user.has_role(Role.EXECUTIVE_DIRECTOR)
     # Counts only, in one query each: nothing anyone told us is shown here.
+    waiting_for_contact = Q(status__in=WAITING_STATUSES, first_contact_at__isnull=True)
     waiting = requests_visible_to_staff(request).aggregate(
         total=Count("pk", filter=Q(status__in=WAITING_STATUSES)),
-        urgent=Count("pk", filter=Q(status__in=WAITING_STATUSES, urgent=True)),
+        first_contact=Count("pk", filter=waiting_for_contact),
+        first_contact_urgent=Count("pk", filter=waiting_for_contact & Q(urgent=True)),
         alert_failed=Count("pk", filter=Q(status=TriageStatus.NEW, alert_failed=True)),
     )
     concerns = concerns_visible_to_staff(request).aggregate(
@@ -90,11 +186,15 @@ def staff_home(request: AuthenticatedRequest) -> HttpResponse:
         now=Count("pk", filter=~Q(status=ConcernStatus.CLOSED) & Q(urgency=ConcernUrgency.NOW)),
         alert_failed=Count("pk", filter=Q(status=ConcernStatus.NEW, alert_failed=True)),
     )
+    programs = list(user.programs_with_role(*PROGRAM_STAFF_ROLES))
     return render(
         request,
         "web/staff_home.html",
         {
-            "programs": user.programs_with_role(*PROGRAM_STAFF_ROLES),
+            "unseen": _unseen(request, {program.pk for program in programs}),
+            # Programs an urgent request could reach nobody of (as `kindred check` says).
+            "unstaffed": list(unstaffed_programs().only("id", "name")),
+            "programs": programs,
             "role_labels": [labels[name] for name in user.role_names()],
             "is_executive_director": is_director,
             "directed_programs": user.programs_with_role(Role.EXECUTIVE_DIRECTOR)

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from kindred.intake.models import (
     AskerKind,
@@ -16,9 +17,9 @@ from kindred.intake.models import (
 )
 from kindred.programs.models import Program
 from kindred.topics.models import Topic
-from kindred.web.form_fields import ChoiceById, Section, TelInput, choice, text_field
+from kindred.web.form_fields import ChoiceById, PhoneNumberField, Section, choice, text_field
 
-OPEN = ""  # the queue's default: new, contacted and awaiting a match
+OPEN = ""  # the queue's default: waiting for a peer (new, contacted, awaiting a match)
 FREE_TEXT_MAX = 5000
 AVOID_MAX = 2000
 LANGUAGES = ("English", "French")
@@ -37,7 +38,7 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="Status",
         required=False,
-        choices=[(OPEN, "Open: new, contacted, awaiting a match")]
+        choices=[(OPEN, _("Waiting for a peer: new, contacted or awaiting a match"))]
         + [(status.value, f"{status.label} only") for status in TriageStatus],
     )
 
@@ -156,13 +157,11 @@ class PhoneIntakeForm(forms.Form):
             missing="Choose at least one way to contact them.",
         ),
     )
-    phone = text_field(
-        "Phone number",
-        40,
+    phone = PhoneNumberField(
         what="their phone number",
+        label="Phone number",
         required=False,
-        help_text="Needed for a phone call or a text message.",
-        widget=TelInput(),
+        help_text=_("Needed for a phone call or a text message. With the area code."),
     )
     email = forms.EmailField(
         required=False,
@@ -256,7 +255,12 @@ class PhoneIntakeForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         methods = set(data.get("methods") or ())
-        if methods & {"phone", "text"} and not data.get("phone"):
+        if data.get("city") == "different" and not data.get("region"):
+            self.add_error(
+                "region",
+                _("Enter their city or region: a peer in a different city needs to know theirs."),
+            )
+        if methods & {"phone", "text"} and not data.get("phone") and "phone" not in self.errors:
             self.add_error("phone", "Enter their phone number, to call or text them.")
         if "email" in methods and not data.get("email") and "email" not in self.errors:
             self.add_error("email", "Enter their email address, to contact them by email.")

@@ -323,6 +323,12 @@ def _render_detail(
             "waiting": waited(support_request.created_at, now)
             if support_request.is_waiting
             else "",
+            # Kinds and dates of its open tasks (a deletion asked for, …): support's own order.
+            "open_tasks": list(
+                support_staff.open_tasks_in_order(support_request.tasks.all()).only(
+                    "id", "kind", "created_at", "resolved_at"
+                )
+            ),
             **matches,
         },
     )
@@ -330,7 +336,10 @@ def _render_detail(
 
 @allow(roles(*PROGRAM_STAFF_ROLES))
 def request_detail(request: AuthenticatedRequest, request_id: UUID) -> HttpResponse:
-    return _render_detail(request, _fetch(request, request_id))
+    support_request = _fetch(request, request_id)
+    # Opened by staff of its program (get_for): no longer "Urgent, not yet seen".
+    actions.mark_seen(support_request, by=request.user)
+    return _render_detail(request, support_request)
 
 
 def _back_to(support_request: SupportRequest, section: str) -> HttpResponseRedirect:
@@ -407,6 +416,7 @@ def phone_intake(request: AuthenticatedRequest) -> HttpResponse:
             "passphrase": submitted.passphrase,
             "urgent": support_request.urgent,
             "alert_failed": support_request.alert_failed,
+            "alerted": submitted.alerted,
             "program_id": support_request.program_id,
         },
     )
@@ -508,7 +518,9 @@ def _render_concern(
 
 @allow(roles(*PROGRAM_STAFF_ROLES))
 def concern_detail(request: AuthenticatedRequest, concern_id: UUID) -> HttpResponse:
-    return _render_concern(request, _fetch_concern(request, concern_id))
+    concern = _fetch_concern(request, concern_id)
+    actions.mark_seen(concern, by=request.user)
+    return _render_concern(request, concern)
 
 
 @allow(roles(*PROGRAM_STAFF_ROLES))
