@@ -299,9 +299,13 @@ class AskPage(KindredPage):
         self.page.get_by_label("Anything you would like to tell us in your own words?").fill(text)
 
     def answer_safety_question(self, answer: str) -> None:
-        """ "Yes", "No" or "I'm not sure": the one question everyone answers."""
-        group = self.question("Are you having thoughts of ending your life or of harming someone?")
+        """Step 1, the safety question alone: "Yes", "Not sure" or "No", then Continue. The
+        next step is the full form ("No") or crisis help and a short form."""
+        group = self.question(
+            "Are you thinking about ending your life, or worried you may hurt someone?"
+        )
         group.get_by_label(answer, exact=True).check()
+        self.page.get_by_role("button", name="Continue").click()
 
     def choose_contact(self, *methods: str) -> None:
         group = self.question("How may a coordinator contact you?")
@@ -323,6 +327,16 @@ class AskPage(KindredPage):
 
     def send(self) -> None:
         self.page.get_by_role("button", name="Send my request").click()
+
+    @property
+    def first_content(self) -> Locator:
+        """Whatever comes first inside <main>."""
+        return self.main.locator(":scope > *").first
+
+    @property
+    def first_question(self) -> Locator:
+        """The first form control on the page: nothing may come before crisis help."""
+        return self.main.locator("form input:not([type=hidden]), form textarea").first
 
 
 class AskedPage(KindredPage):

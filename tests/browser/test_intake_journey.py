@@ -27,7 +27,8 @@ from tests.conftest import make_person
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 COORDINATOR = "coordinator@example.org"
-PHONE = "555-0142"
+PHONE = "403-555-0142"
+STORED_PHONE = "+1 403-555-0142"
 # What the participant reads at /my/request/ while their request is new.
 STATUS_NEW = "We have your request. A coordinator will contact you within 2 working days."
 NO_MATCH = "That reference and passphrase don't match. Check them and try again."
@@ -38,13 +39,12 @@ FAILURES_BEFORE_THROTTLE = 5
 WRONG_PASSPHRASE = "orchard pebble lantern meadow violin"
 
 
-def fill_in_a_request(ask: AskPage, *, safety_answer: str, own_words: str) -> None:
-    """Everything a request needs, the way a person would answer: a topic, a few words, the
-    safety question, a phone call with its number, and both boxes ticked."""
+def fill_in_a_request(ask: AskPage, *, own_words: str) -> None:
+    """Everything the full form needs after "No", the way a person would answer: a topic, a few
+    words, a phone call with its number, and both boxes ticked."""
     ask.describe_self("Lawyer")
     ask.choose_topics("Stress and burnout")
     ask.tell_in_own_words(own_words)
-    ask.answer_safety_question(safety_answer)
     ask.choose_contact("A phone call")
     ask.give_phone_number(PHONE)
     ask.acknowledge()
@@ -60,26 +60,37 @@ def sign_in_answered_with(sign_in: MySignInPage, reference: str, passphrase: str
 def test_someone_asks_for_support_and_signs_in_to_see_the_status(
     page: Page, page_problems: PageProblems, program: Program, mailoutbox: list[EmailMessage]
 ) -> None:
-    # Given the program's topics, and no sign-in tries counted from earlier tests
+    # Given the program's topics, a coordinator on call, and no sign-in tries counted from
+    # earlier tests
     ensure_seed_topics()
     cache.clear()
+    make_person(COORDINATOR, Role.COORDINATOR, program)
 
     # When someone opens the home page and follows "Ask for support"
     HomePage(page).open().ask_for_support()
 
-    # Then the form opens, with nothing wrong on it yet
+    # Then the first step asks the safety question alone, with nothing wrong on it yet
     ask = AskPage(page)
     expect(page).to_have_url(re.compile(r"/ask/$"))
+    expect(page).to_have_title("Ask for support")
     expect(ask.heading).to_have_text("Ask for support")
     expect(ask.error_summary).to_have_count(0)
     expect(ask.crisis_help).to_have_count(0)
+    expect(ask.main.get_by_role("group")).to_have_count(1)
     assert_accessible(page)
     save_screenshots(page, "intake-ask")
 
+    # When they answer "No"
+    ask.answer_safety_question("No")
+
+    # Then the full form follows, without crisis help
+    expect(page).to_have_title("Your details")
+    expect(ask.crisis_help).to_have_count(0)
+    assert_accessible(page)
+    save_screenshots(page, "intake-ask-details")
+
     # When they answer, choosing a phone call but forgetting the number, and send it
-    fill_in_a_request(
-        ask, safety_answer="No", own_words="The new practice group has me working every weekend."
-    )
+    fill_in_a_request(ask, own_words="The new practice group has me working every weekend.")
     ask.phone_number.fill("")
     ask.send()
 
@@ -109,7 +120,7 @@ def test_someone_asks_for_support_and_signs_in_to_see_the_status(
     expect(asked.crisis_help).to_have_count(0)
     expect(asked.keep_these).to_contain_text("We show them only this once.")
     expect(asked.reference).to_have_text(re.compile(r"^[2-9A-Z]{2}-[2-9A-Z]{4}$"))
-    expect(asked.passphrase).to_have_text(re.compile(r"^[a-z]+( [a-z]+){4}$"))
+    expect(asked.passphrase).to_have_text(re.compile(r"^[a-z]+( [a-z]+){5}$"))
     expect(asked.main).to_contain_text("within 2 working days")
     reference = asked.reference.inner_text().strip()
     passphrase = asked.passphrase.inner_text().strip()
@@ -152,7 +163,7 @@ def test_someone_asks_for_support_and_signs_in_to_see_the_status(
     expect(home.reference).to_have_text(f"Your reference: {reference}")
     expect(home.where_things_stand).to_contain_text(STATUS_NEW)
     expect(home.main).to_contain_text("Stress and burnout")
-    expect(home.main).to_contain_text(f"Phone: {PHONE}")
+    expect(home.main).to_contain_text(f"Phone: {STORED_PHONE}")
     assert_accessible(page)
     save_screenshots(page, "intake-my-request")
 
@@ -233,46 +244,64 @@ def test_a_wrong_passphrase_is_refused_and_then_throttled(
     assert_page_loaded_cleanly(page_problems)
 
 
-def test_an_urgent_request_shows_crisis_help_first(
+def test_yes_shows_crisis_help_first_and_a_phone_number_is_enough(
     page: Page, page_problems: PageProblems, program: Program, mailoutbox: list[EmailMessage]
 ) -> None:
-    # Given the program's topics and a coordinator on call
+    # Given a coordinator on call
     ensure_seed_topics()
     cache.clear()
     make_person(COORDINATOR, Role.COORDINATOR, program)
-    own_words = "Sleepless nights since losing my father; courtroom deadlines keep piling up."
 
-    # When someone answers "Yes" to the safety question and sends the form
+    # When someone answers "Yes" to the first question
     ask = AskPage(page).open()
-    fill_in_a_request(ask, safety_answer="Yes", own_words=own_words)
+    ask.answer_safety_question("Yes")
+
+    # Then crisis help is the first thing on the page, 9-8-8 a tap-to-call link above any
+    # other question
+    expect(page).to_have_title("Your details")
+    expect(ask.first_content).to_have_attribute("aria-labelledby", "crisis-help-title")
+    call = ask.crisis_help.get_by_role("link", name="Call 9-8-8")
+    expect(call).to_have_attribute("href", "tel:988")
+    expect(ask.crisis_help.get_by_role("link", name="text 9-8-8")).to_have_attribute(
+        "href", "sms:988"
+    )
+    expect(ask.crisis_help.get_by_role("link", name="Call 9-1-1")).to_have_attribute(
+        "href", "tel:911"
+    )
+    call_box, question_box = call.bounding_box(), ask.first_question.bounding_box()
+    assert call_box is not None
+    assert question_box is not None
+    assert call_box["y"] + call_box["height"] <= question_box["y"]
+    expect(page.get_by_role("checkbox")).to_have_count(0)
+    assert_accessible(page)
+    save_screenshots(page, "intake-urgent-short-form")
+
+    # When they give only a phone number and send it
+    ask.give_phone_number(PHONE)
     ask.send()
 
-    # Then the first thing on the next page is where to get help right now, above the reference
+    # Then the next page puts help first, says truly that the coordinator was alerted, and
+    # still shows the reference and passphrase
     asked = AskedPage(page)
     expect(page).to_have_url(re.compile(r"/ask/next/$"))
+    expect(page).to_have_title("Your reference")
     expect(asked.heading).to_have_text("Help is there for you right now")
     expect(asked.first_content).to_have_attribute("aria-labelledby", "crisis-help-title")
-    crisis_line = asked.crisis_help.get_by_role("link", name=re.compile("9-8-8"))
-    expect(crisis_line).to_be_visible()
+    crisis_line = asked.crisis_help.get_by_role("link", name=re.compile("9-8-8")).first
     expect(crisis_line).to_have_attribute("href", "tel:988")
-    expect(asked.reference).to_be_visible()
     line_box, reference_box = crisis_line.bounding_box(), asked.reference.bounding_box()
     assert line_box is not None
     assert reference_box is not None
     assert line_box["y"] + line_box["height"] <= reference_box["y"]
-
-    # And the reference and passphrase still follow, with a reply promised today
-    expect(asked.main.get_by_role("heading", name="Your request has reached us")).to_be_visible()
-    expect(asked.passphrase).to_have_text(re.compile(r"^[a-z]+( [a-z]+){4}$"))
-    expect(asked.main).to_contain_text("a coordinator will try to contact you today")
+    expect(asked.crisis_help).to_contain_text("We have alerted the on-call coordinator")
+    expect(asked.passphrase).to_have_text(re.compile(r"^[a-z]+( [a-z]+){5}$"))
+    expect(asked.main).to_contain_text("will try to contact you today")
     assert_accessible(page)
     save_screenshots(page, "intake-urgent-next")
 
-    # And the coordinator on call has one discreet email: none of the words typed are in it
+    # And the coordinator on call has one discreet email: the number is not in it
     assert len(mailoutbox) == 1
     alert = mailoutbox[0]
     assert alert.to == [COORDINATOR]
-    sent = f"{alert.subject}\n{alert.body}".lower()
-    typed = re.findall(r"\w+", f"{own_words} {PHONE}".lower())
-    assert [word for word in typed if re.search(rf"\b{re.escape(word)}\b", sent)] == []
+    assert "555" not in f"{alert.subject}\n{alert.body}"
     assert_page_loaded_cleanly(page_problems)

@@ -1,5 +1,6 @@
-"""The public "Ask for support" form: recorded once, encrypted, with a reference and passphrase
-shown once; kind to people who make mistakes; unmoved by bots, floods and hostile input."""
+"""The public "Ask for support" form: the safety question first, alone; then the full form
+after "No"; recorded once, encrypted, with a reference and passphrase shown once; kind to people
+who make mistakes; unmoved by bots, floods and hostile input."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kindred.accounts.models import Role
+from kindred.accounts.on_call import staffed_programs
 from kindred.intake import passphrases
 from kindred.intake.forms.public import AskForm
 from kindred.intake.models import SupportRequest
-from kindred.intake.views.public import HONEYPOT_FIELD, NEW_REQUEST, SUBMISSION_FIELD
+from kindred.intake.views.public import HONEYPOT_FIELD, NEW_REQUEST, RISK_STEP, SUBMISSION_FIELD
 from kindred.programs import actions as program_actions
 from kindred.programs.models import Program
 from kindred.topics.actions import ensure_seed_topics
@@ -26,6 +29,7 @@ from tests.confidential.test_plaintext_at_rest import (
     bytes_on_sqlite_disk,
     postgres_dump,
 )
+from tests.conftest import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -48,21 +52,53 @@ def _topics(db: None) -> None:
     ensure_seed_topics()  # a transactional test elsewhere may have emptied the table
 
 
-def fresh_submission_id(client: Client, url: str = ASK) -> str:
-    response = client.get(url)
+@pytest.fixture(autouse=True)
+def _staffed(request: pytest.FixtureRequest) -> None:
+    """The public forms offer only programs with someone on call: give each program in the
+    test a coordinator (the address the alerts go to)."""
+    for name, email in [("program", ON_CALL), ("other_program", OTHER_ON_CALL)]:
+        if name in request.fixturenames:
+            make_person(email, Role.COORDINATOR, request.getfixturevalue(name))
+
+
+ON_CALL = "oncall@example.org"
+OTHER_ON_CALL = "oncall-informal@example.org"
+PHONE = "403-555-0142"
+STORED_PHONE = "+1 403-555-0142"
+
+
+def staff_every_program() -> None:
+    """For helpers used by other modules' tests: every program gets someone on call."""
+    staffed = set(staffed_programs())
+    for number, program in enumerate(Program.objects.exclude(pk__in=[p.pk for p in staffed])):
+        make_person(f"oncall-{number}-{program.pk}@example.org", Role.COORDINATOR, program)
+
+
+def answer_safety_question(client: Client, answer: str = "no", **extra: Any) -> Any:
+    """Step 1: the safety question alone. The answer is kept in the session."""
+    return client.post(ASK, {"step": "safety", "risk_answer": answer}, **extra)
+
+
+def fresh_submission_id(client: Client, url: str = ASK, *, risk_answer: str = "no") -> str:
+    response = client.get(url) if url != ASK else answer_safety_question(client, risk_answer)
     assert response.status_code == 200
     return str(response.context["submission_id"])
 
 
 def answers(client: Client, **changes: Any) -> dict[str, Any]:
-    """A complete, valid request from a synthetic person, with a fresh submission id."""
+    """A complete, valid step 2 from a synthetic person, after answering step 1 with
+    `risk_answer` ("no" unless changed: the full form; "yes" or "unsure": the short form, which
+    ignores the questions it does not ask), with a fresh submission id."""
+    staff_every_program()
+    risk_answer = changes.pop("risk_answer", "no")
     data: dict[str, Any] = {
-        SUBMISSION_FIELD: fresh_submission_id(client),
+        SUBMISSION_FIELD: fresh_submission_id(client, risk_answer=risk_answer or "no"),
+        "step": "details",
+        "risk_answer": risk_answer,
         "asker_kind": "lawyer",
         "call_me": "Wren",
         "topics": ["stress-and-burnout", "grief-and-loss"],
         "free_text": "Work has been heavy since the trial ended.",
-        "risk_answer": "no",
         "gender": "a woman",
         "gender_strength": "must",
         "identity": ["caregiver"],
@@ -74,7 +110,7 @@ def answers(client: Client, **changes: Any) -> dict[str, Any]:
         "practice_area_value": "family law",
         "avoid": "Brackenridge LLP\n\n  Odile Quarrington  \n",
         "methods": ["phone", "email"],
-        "phone": "555-0142",
+        "phone": PHONE,
         "email": "wren@example.org",
         "personal_email_only": "on",
         "safe_times": "Weekday evenings",
@@ -129,7 +165,7 @@ def test_a_valid_request_is_recorded_once_and_mapped_onto_the_request(
     assert support_request.avoid == ["Brackenridge LLP", "Odile Quarrington"]
     assert support_request.contact == {
         "methods": ["phone", "email"],
-        "phone": "555-0142",
+        "phone": STORED_PHONE,
         "email": "wren@example.org",
         "safe_times": "Weekday evenings",
         "leave_message": False,
@@ -137,8 +173,8 @@ def test_a_valid_request_is_recorded_once_and_mapped_onto_the_request(
     }
     assert support_request.acknowledged_at is not None
     assert support_request.submission_digest
-    # The passphrase is kept only as an Argon2 hash; what is on disk is ciphertext.
-    assert support_request.passphrase_hash.startswith("argon2")
+    # The passphrase is kept only as a hash; what is on disk is ciphertext.
+    assert "$" in support_request.passphrase_hash
     with connection.cursor() as cursor:
         cursor.execute("SELECT call_me, free_text, contact FROM intake_supportrequest")
         stored = cursor.fetchone()
@@ -158,21 +194,21 @@ def test_the_next_page_shows_the_reference_and_passphrase_once(
     assert first.status_code == again.status_code == 200
     body = first.content.decode()
     passphrase = first.context["shown"]["passphrase"]
-    assert len(passphrase.split()) == 5
+    assert len(passphrase.split()) == passphrases.words_per_passphrase()
     assert passphrase in body
     assert support_request.reference in body
     assert passphrases.passphrase_matches(passphrase, support_request.passphrase_hash)
     assert passphrase not in support_request.passphrase_hash
     assert "within 2 working days" in body
     assert 'href="/my/"' in body
-    assert "<title>Information</title>" in body
+    assert "<title>Your reference</title>" in body
     # Gone from the session once shown: a reload says so calmly and never shows it again.
     assert NEW_REQUEST not in client.session
     reloaded = again.content.decode()
     assert passphrase not in reloaded
     assert support_request.reference not in reloaded
     assert "shown only once" in reloaded
-    assert "<title>Information</title>" in reloaded
+    assert "<title>Your reference</title>" in reloaded
     # Nothing the person told us is in a URL or on the page after sending.
     assert "Wren" not in body
 
@@ -180,7 +216,7 @@ def test_the_next_page_shows_the_reference_and_passphrase_once(
 def test_a_sign_in_email_is_kept_and_the_page_says_a_code_can_be_sent(
     client: Client, program: Program
 ) -> None:
-    form_page = client.get(ASK).content.decode()
+    form_page = answer_safety_question(client).content.decode()
     client.post(ASK, answers(client, sign_in_email="wren.private@example.org"))
 
     body = client.get(NEXT).content.decode()
@@ -225,19 +261,44 @@ def test_skipped_optional_questions_record_nothing_for_them(
     assert support_request.contact["leave_message"] is False
 
 
-def test_optional_questions_say_so_and_the_safety_question_does_not(
-    client: Client, program: Program
-) -> None:
+def test_the_first_step_is_the_safety_question_alone(client: Client, program: Program) -> None:
     body = client.get(ASK).content.decode()
 
-    safety = re.search(r"<legend>Are you having thoughts[^<]*(<span[^>]*>[^<]*</span>)?", body)
+    form = body[body.index("<form") : body.index("</form>")]
+    safety = re.search(r"<legend>Are you thinking about ending your life[^<]*(<span[^>]*>)?", form)
     assert safety is not None
     assert "(optional)" not in safety.group(0)
+    assert re.findall(r'type="radio"[^>]*value="(\w+)"', form) == ["yes", "unsure", "no"]
+    assert form.count("<legend>") == 1
+    assert "<label" not in form.replace('<label for="id_risk_answer_', "")
+    assert "<title>Ask for support</title>" in body
+    assert "Quick exit" in body
+
+
+def test_no_answer_to_the_safety_question_asks_it_again(client: Client, program: Program) -> None:
+    response = client.post(ASK, {"step": "safety"})
+
+    assert response.status_code == 200
+    assert "Choose an answer to the question about your safety" in response.content.decode()
+    assert "<title>Error: Ask for support</title>" in response.content.decode()
+    assert RISK_STEP not in client.session
+
+
+def test_no_leads_to_the_full_form_without_the_safety_question(
+    client: Client, program: Program
+) -> None:
+    response = answer_safety_question(client, "no")
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "risk_answer" not in response.context["form"].fields
+    assert 'class="crisis-help"' not in body
+    assert '<input type="hidden" name="risk_answer" value="no">' in body
+    assert client.session[RISK_STEP] == "no"
+    assert "<title>Your details</title>" in body
     assert re.search(r"What should we call you\?\s*<span class=\"optional\">", body)
     # Needed only in some cases: never "(optional)", the hint says when.
     assert not re.search(r"Phone number\s*<span class=\"optional\">", body)
-    assert "<title>Information</title>" in body
-    assert "Quick exit" in body
 
 
 def test_the_home_page_leads_to_the_form_and_the_concern(client: Client, program: Program) -> None:
@@ -252,7 +313,39 @@ def test_with_no_program_yet_the_page_says_the_form_is_not_open(client: Client) 
     response = client.get(ASK)
 
     assert response.status_code == 200
-    assert "not open yet" in response.content.decode()
+    assert "not open just now" in response.content.decode()
+    assert response.context["form"] is None
+
+
+def test_with_nobody_on_call_there_is_no_form_but_crisis_lines_and_the_contact_page(
+    client: Client,
+) -> None:
+    # Given a program with nobody who could be alerted
+    program_actions.create_program(name="Unstaffed", eligible_groups=["lawyers"])
+
+    # When someone opens the form, or tries to send one anyway
+    opened = client.get(ASK)
+    sent = client.post(ASK, {"step": "safety", "risk_answer": "yes"})
+
+    # Then there is no form, but the crisis lines and the way to reach the program
+    for response in (opened, sent):
+        main = main_of(response.content.decode())
+        assert response.context["form"] is None
+        assert "<form" not in main
+        assert 'href="tel:988"' in main
+        assert 'href="sms:988"' in main
+        assert 'href="tel:911"' in main
+        assert 'href="/contact/"' in main
+    assert SupportRequest.objects.count() == 0
+
+
+def test_only_staffed_programs_are_offered(client: Client, program: Program) -> None:
+    program_actions.create_program(name="Unstaffed", eligible_groups=["judges"])
+
+    form = answer_safety_question(client).context["form"]
+
+    assert "program" not in form.fields  # one staffed program: nothing to choose
+    assert form.programs == [program]
 
 
 # --- Programs -----------------------------------------------------------------------------------
@@ -284,7 +377,7 @@ def test_when_no_program_lists_them_any_program_takes_the_request(
 
 
 def test_with_one_program_there_is_no_program_question(client: Client, program: Program) -> None:
-    assert "program" not in client.get(ASK).context["form"].fields
+    assert "program" not in answer_safety_question(client).context["form"].fields
 
 
 # --- Double submission ----------------------------------------------------------------------------
@@ -340,7 +433,7 @@ def test_a_form_without_its_submission_id_is_kept_and_asked_again(
 def test_missing_answers_are_shown_by_each_field_and_in_the_summary_and_typing_is_kept(
     client: Client, program: Program
 ) -> None:
-    data = answers(client, asker_kind=None, risk_answer=None, email="", region="")
+    data = answers(client, asker_kind=None, email="", region="")
     del data["understand_confidentiality"]
 
     response = client.post(ASK, data)
@@ -352,7 +445,6 @@ def test_missing_answers_are_shown_by_each_field_and_in_the_summary_and_typing_i
     summary = body[start : body.index("</ul>", start)]
     for field, message in [
         ("asker_kind", "Choose what best describes you."),
-        ("risk_answer", "Choose an answer to the question about your safety."),
         ("region", "Enter your city or region"),
         ("email", "Enter an email address, so a coordinator can email you."),
         ("understand_confidentiality", "Tick the box to say you understand"),
@@ -380,7 +472,7 @@ def test_missing_answers_are_shown_by_each_field_and_in_the_summary_and_typing_i
         ({"methods": ["pigeon"]}, "methods"),
         ({"email": "not an address"}, "email"),
         ({"sign_in_email": "nope"}, "sign_in_email"),
-        ({"risk_answer": "maybe"}, "risk_answer"),
+        ({"phone": "555-01"}, "phone"),
         ({"topics": ["not-a-topic"]}, "topics"),
         ({"how_soon": "yesterday"}, "how_soon"),
         ({"avoid": "\n".join(f"Person {n}" for n in range(21))}, "avoid"),
@@ -450,7 +542,6 @@ def test_long_emoji_and_html_answers_never_break_the_page(
         "safe_times",
         "sign_in_email",
         "asker_kind",
-        "risk_answer",
     ]
 
     response = client.post(ASK, answers(client, **dict.fromkeys(fields, value)))
@@ -475,6 +566,7 @@ def test_html_in_an_answer_is_kept_as_typed_and_shown_escaped(
 
 
 ASK_FIELDS = [
+    "step",
     "program",
     "asker_kind",
     "call_me",
@@ -587,18 +679,22 @@ def test_mistakes_do_not_count_towards_the_limit(client: Client, program: Progra
     assert client.post(ASK, answers(client)).status_code == 302
 
 
-def test_someone_at_risk_who_is_paused_still_sees_where_to_get_help_first(
-    client: Client, program: Program
+@pytest.mark.parametrize(
+    "urgent",
+    [{"risk_answer": "yes"}, {"risk_answer": "unsure"}, {"free_text": "I want to die"}],
+    ids=["yes", "not-sure", "risk-phrase"],
+)
+def test_someone_at_risk_is_never_paused(
+    client: Client, program: Program, urgent: dict[str, str]
 ) -> None:
-    for _ in range(5):
+    for _ in range(6):
         client.post(ASK, answers(client), REMOTE_ADDR="203.0.113.9")
 
-    response = client.post(ASK, answers(client, risk_answer="yes"), REMOTE_ADDR="203.0.113.9")
+    response = client.post(ASK, answers(client, **urgent), REMOTE_ADDR="203.0.113.9")
 
-    assert response.status_code == 429
-    main = main_of(response.content.decode())
-    assert main.index('class="crisis-help"') < main.index("<h1>Ask for support</h1>")
-    assert 'href="tel:988"' in main
+    assert response.status_code == 302
+    assert response["Location"] == NEXT
+    assert SupportRequest.objects.filter(urgent=True).count() == 1
 
 
 # --- Encryption at rest ---------------------------------------------------------------------------

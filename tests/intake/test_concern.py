@@ -19,6 +19,7 @@ from kindred.intake.models import Concern
 from kindred.intake.views.public import HONEYPOT_FIELD, SUBMISSION_FIELD
 from kindred.programs.models import Program
 from tests.conftest import make_person
+from tests.intake.test_ask_form import main_of
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +36,20 @@ def _empty_cache() -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _staffed(request: pytest.FixtureRequest) -> None:
+    """The public forms offer only programs with someone on call."""
+    for name, email in [("program", ON_CALL), ("other_program", "oncall-informal@example.org")]:
+        if name in request.fixturenames:
+            make_person(email, Role.COORDINATOR, request.getfixturevalue(name))
+
+
+ON_CALL = "oncall@example.org"
+
+
 @pytest.fixture
 def on_call(program: Program) -> str:
-    make_person("oncall@example.org", Role.COORDINATOR, program)
-    return "oncall@example.org"
+    return ON_CALL
 
 
 def concern_answers(client: Client, **changes: Any) -> dict[str, Any]:
@@ -120,7 +131,15 @@ def test_danger_now_sends_one_discreet_email_and_shows_crisis_lines_first(
     body = response.content.decode()
     main = body[body.index("<main") : body.index("</main>")]
     assert main.index('class="crisis-help"') < main.index("<h1>")
-    assert "look at it today" in main
+    # It speaks to the caller, about the person they are worried about.
+    assert "If the person is in danger now, call 9-1-1" in main
+    assert "If you are thinking of ending your life" not in main
+    # What it says about the alert is true: "alerted" only when an alert was accepted.
+    if Concern.objects.get().alert_sent_at is not None:
+        assert "we have alerted the on-call coordinator" in main
+    else:
+        assert "alerted" not in main
+        assert main.index("call or text 9-8-8 now") < main.index("as soon as they sign in")
     # A reload is the plain thank-you page.
     assert 'class="crisis-help"' not in client.get(THANK_YOU).content.decode()
 
@@ -213,6 +232,58 @@ def test_a_filled_honeypot_is_thanked_and_discarded(client: Client, program: Pro
 
     assert response.status_code == 302
     assert Concern.objects.count() == 0
+
+
+def test_danger_now_is_never_paused(client: Client, program: Program, on_call: str) -> None:
+    for _ in range(6):
+        client.post(CONCERN, concern_answers(client), REMOTE_ADDR="203.0.113.9")
+
+    response = client.post(
+        CONCERN, concern_answers(client, urgency="now"), REMOTE_ADDR="203.0.113.9"
+    )
+
+    assert response.status_code == 302
+    assert Concern.objects.filter(urgency="now").count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_when_the_alert_cannot_be_sent_the_caller_is_asked_to_call_first(
+    client: Client, program: Program, on_call: str, settings: Any
+) -> None:
+    # Given an email server that refuses everything
+    settings.EMAIL_BACKEND = "tests.intake.test_urgent_path.RefusingEmailBackend"
+
+    # When someone sends a concern about danger now
+    response = client.post(CONCERN, concern_answers(client, urgency="now"), follow=True)
+
+    # Then it is kept, and the page asks them to call first, never "we have alerted"
+    assert Concern.objects.get().urgency == "now"
+    main = main_of(response.content.decode())
+    assert "alerted" not in main
+    assert main.index("If the person is in danger now, call 9-1-1") < main.index(
+        "Your message is saved; a coordinator will see it as soon as they sign in."
+    )
+
+
+def test_the_form_page_speaks_to_the_caller(client: Client, program: Program) -> None:
+    main = main_of(client.get(CONCERN).content.decode())
+
+    assert "If the person is in danger now, call 9-1-1" in main
+    assert 'href="tel:911"' in main
+    assert 'href="sms:988"' in main
+    assert "If you are thinking of ending your life" not in main
+
+
+def test_with_nobody_on_call_there_is_no_form_but_crisis_lines(client: Client) -> None:
+    from kindred.programs import actions as program_actions
+
+    program_actions.create_program(name="Unstaffed", eligible_groups=["lawyers"])
+
+    main = main_of(client.get(CONCERN).content.decode())
+
+    assert "<form" not in main
+    assert 'href="tel:911"' in main
+    assert 'href="/contact/"' in main
 
 
 def test_many_concerns_from_one_address_are_paused_kindly(client: Client, program: Program) -> None:

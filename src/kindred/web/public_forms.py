@@ -6,13 +6,18 @@ support and the concern about someone else.
   cache, so no flood can push rate-limit counters out of the cache.
 * A honeypot field people never see (nor screen readers announce): whatever fills it is a bot,
   answered like anyone else while nothing is kept.
-* A limit per client address and on all submissions together (allauth's limiter, so its
-  client-address rules and KINDRED_TRUSTED_PROXY_COUNT apply), answered with 429 and the form as
-  typed. Only what would be recorded counts: someone correcting mistakes is never slowed down.
+* A limit per client address only (allauth's limiter, so its client-address rules and
+  KINDRED_TRUSTED_PROXY_COUNT apply), answered with 429 and the form as typed. Only what would
+  be recorded counts: someone correcting mistakes is never slowed down. There is deliberately no
+  limit shared by everyone: a flood from many addresses must never close a form to a person at
+  risk (issue 9). The views skip the limit altogether for an urgent submission.
+* A limiter whose cache fails (a full disk, a database that went away) is never mistaken for
+  "too many": `consume` raises SubmissionUnavailable, and the views answer with an honest 503.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import secrets
@@ -21,15 +26,18 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from allauth.core.internal import ratelimit
-from django.db import IntegrityError
+from django.core.cache import cache
+from django.db import DatabaseError, IntegrityError
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 SUBMISSION_FIELD = "submission"
 HONEYPOT_FIELD = "website"
 SUBMISSION_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 RETRY_AFTER_SECONDS = 600
-EVERYONE = "everyone"
+# Errors that mean "we could not store or count this", not "you sent too many".
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (DatabaseError, OSError)
 
 TOO_MANY = (
     "Several forms have just been sent from your internet connection, so we have paused new "
@@ -39,6 +47,10 @@ TOO_MANY = (
 SUBMISSION_UNKNOWN = (
     "We could not tell whether this form had been sent before. Your answers are still here: "
     "please press “{button}” again."
+)
+COULD_NOT_SAVE = _(
+    "We could not save this, because of a problem on our side. Your answers are still here, "
+    "but nothing has reached the program yet. Please try again in a few minutes."
 )
 
 T = TypeVar("T")
@@ -56,6 +68,25 @@ class AlreadyRecorded(Exception):
     """The same form was recorded by a request that won the race."""
 
 
+class CacheWriteFailed(Exception):
+    """The cache took no write, without an error of its own (Django's database cache hides a
+    full disk this way)."""
+
+
+class SubmissionUnavailable(Exception):
+    """The limiter's cache or the database could not be used: nothing was counted or kept.
+    Carries no detail of its own; the cause (chained) names only the failing component."""
+
+
+def per_address_only(rate: str) -> str:
+    """`rate`, refusing any part shared by everyone ("…/key"): one busy address, or a flood
+    from many, must never close a public form to someone else."""
+    for part in ratelimit.parse_rates(rate):
+        if part.per != "ip":
+            raise ValueError(f"public form rates are per address only, not {part}")
+    return rate
+
+
 @dataclass
 class PublicSubmission:
     """One POST of a public form, and what guards it."""
@@ -64,7 +95,10 @@ class PublicSubmission:
     model: type[Model]  # has a unique `submission_digest` column
     app: str
     action: str
-    rate: str  # e.g. "5/10m/ip,20/1d/ip,500/1d/key"
+    rate: str  # per address only, e.g. "5/10m/ip,20/1d/ip"
+
+    def __post_init__(self) -> None:
+        per_address_only(self.rate)
 
     @property
     def submission_id(self) -> str:
@@ -82,33 +116,77 @@ class PublicSubmission:
         return bool(self.request.POST.get(HONEYPOT_FIELD))
 
     def already_recorded(self) -> bool:
+        """Raises SubmissionUnavailable when the database cannot be asked."""
         manager: Any = self.model._default_manager
-        return self.well_formed and manager.filter(submission_digest=self.digest).exists()
+        if not self.well_formed:
+            return False
+        try:
+            return bool(manager.filter(submission_digest=self.digest).exists())
+        except STORAGE_ERRORS as error:
+            raise SubmissionUnavailable from error
 
     def id_for_the_form(self) -> str:
         """The id to send back with a form shown again: the same one if it was well formed."""
         return self.submission_id if self.well_formed else new_submission_id()
 
     def consume(self) -> Any:
-        """A slot under the rate limits, or None (answer 429). Roll it back if nothing is kept."""
-        return ratelimit.consume(
-            self.request,
-            app=self.app,
-            action=self.action,
-            config={self.action: self.rate},
-            key=EVERYONE,
-        )
+        """A slot under the per-address limits, or None (answer 429). Roll it back if nothing
+        is kept. Raises SubmissionUnavailable when the limiter's cache cannot be used."""
+        try:
+            usage = ratelimit.consume(
+                self.request,
+                app=self.app,
+                action=self.action,
+                config={self.action: self.rate},
+            )
+            # allauth reads a cache it cannot lock as "over the limit", and Django's database
+            # cache hides a failed write (a full disk) as a lock it cannot take. Tell the two
+            # apart with a key nobody else holds: if even that cannot be written, the cache
+            # is broken, and the person must not be told to wait.
+            if usage is None and not _cache_is_writable():
+                raise SubmissionUnavailable from CacheWriteFailed()
+        except STORAGE_ERRORS as error:
+            raise SubmissionUnavailable from error
+        return usage
 
     def record(self, usage: Any, save: Callable[[], T]) -> T:
-        """Run `save`; give the slot back if nothing new was kept. Raises AlreadyRecorded when a
-        copy of the same form, sent at the same moment, was recorded instead."""
+        """Run `save`; give the slot back (if any) if nothing new was kept. Raises
+        AlreadyRecorded when a copy of the same form, sent at the same moment, was recorded
+        instead (or was recorded before a later step failed), and SubmissionUnavailable when
+        the database could not store it."""
         try:
             return save()
         except IntegrityError:
-            usage.rollback()
+            _give_back(usage)
             if self.already_recorded():
                 raise AlreadyRecorded from None
             raise
+        except STORAGE_ERRORS as error:
+            _give_back(usage)
+            # A failure after the commit (while alerting, say) must not be reported as "not
+            # saved": if the database can tell, say what is true.
+            if self.already_recorded():
+                raise AlreadyRecorded from None
+            raise SubmissionUnavailable from error
         except BaseException:
-            usage.rollback()
+            _give_back(usage)
             raise
+
+
+def _give_back(usage: Any) -> None:
+    if usage is None:
+        return
+    # A slot not given back only makes the per-address limit a little stricter.
+    with contextlib.suppress(*STORAGE_ERRORS):
+        usage.rollback()
+
+
+def _cache_is_writable() -> bool:
+    probe = f"kindred:public-forms:probe:{secrets.token_hex(8)}"
+    try:
+        written = bool(cache.add(probe, 1, timeout=5))
+        if written:
+            cache.delete(probe)
+    except STORAGE_ERRORS:
+        return False
+    return written

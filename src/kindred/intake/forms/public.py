@@ -1,5 +1,9 @@
 """The public forms: "Ask for support", and a concern about someone else. No account needed.
 
+"Ask for support" comes in two steps (issue 9, risk first): SafetyForm asks the safety question
+alone; then AskForm (the full form) for "No", or UrgentAskForm (a short form where only a way to
+reach the person is needed) for "Yes" or "Not sure", below the crisis lines.
+
 One idea per question, in plain words; every question a person may skip says "(optional)",
 except the one about safety, which everyone answers. Every text answer has a length limit (the
 encrypted columns have none of their own), and every error names its question, because the
@@ -12,6 +16,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from kindred.intake.models import AskerKind, ConcernUrgency, HowSoon, RiskAnswer
 from kindred.intake.risk import mentions_risk
@@ -20,7 +25,7 @@ from kindred.topics.models import Topic
 from kindred.volunteers.models import IDENTITY_FLAGS
 
 # Shared with the volunteer application, so both public forms speak and fail alike.
-from kindred.web.form_fields import Section, TelInput, choice, text_field
+from kindred.web.form_fields import PhoneNumberField, Section, choice, text_field
 
 FREE_TEXT_MAX = 4000
 AVOID_MAX = 2000
@@ -68,7 +73,53 @@ def radio(
     )
 
 
+# Most serious first, so that a later, milder answer never replaces an earlier one.
+RISK_ORDER = [RiskAnswer.YES, RiskAnswer.UNSURE, RiskAnswer.NO]
+SAFETY_QUESTION = _("Are you thinking about ending your life, or worried you may hurt someone?")
+
+
+def most_serious(*answers: object) -> str | None:
+    """The most serious of the answers given (None when none is a real answer)."""
+    for answer in RISK_ORDER:
+        if answer in answers:
+            return str(answer)
+    return None
+
+
+def is_urgent_answer(answer: str | None) -> bool:
+    return answer in (RiskAnswer.YES, RiskAnswer.UNSURE)
+
+
+class SafetyForm(forms.Form):
+    """Step 1: the safety question, alone, before anything else is asked."""
+
+    template_name = "intake/public/concern_form.html"  # a short form: the plain error summary
+
+    risk_answer = radio(
+        [
+            (RiskAnswer.YES.value, cast(str, _("Yes"))),
+            (RiskAnswer.UNSURE.value, cast(str, _("Not sure"))),
+            (RiskAnswer.NO.value, cast(str, _("No"))),
+        ],
+        required=True,
+        label=SAFETY_QUESTION,
+        error_messages={
+            "required": _(
+                "Choose an answer to the question about your safety. We ask everyone, so that "
+                "we can help at once if you need it."
+            ),
+            "invalid_choice": _("Choose Yes, Not sure or No."),
+        },
+        help_text=_(
+            "We ask everyone, first. If you answer “Yes” or “Not sure”, the next page shows you "
+            "at once where to get help right now."
+        ),
+    )
+
+
 class AskForm(forms.Form):
+    """Step 2 after "No": the full request (the safety question was step 1)."""
+
     template_name = "intake/public/ask_form.html"
 
     # --- About you
@@ -114,24 +165,6 @@ class AskForm(forms.Form):
         required=False,
         help_text=(f"Only the program's coordinators read it. Up to {FREE_TEXT_MAX:,} characters."),
         widget=forms.Textarea(attrs={"rows": 5}),
-    )
-
-    # --- Safety: the one question nobody skips
-    risk_answer = radio(
-        RiskAnswer.choices,
-        required=True,
-        **choice(
-            "Are you having thoughts of ending your life or of harming someone?",
-            what="an answer about your safety",
-            missing=(
-                "Choose an answer to the question about your safety. We ask everyone, so that "
-                "we can help at once if you need it."
-            ),
-            help_text=(
-                "We ask everyone. If you answer “Yes” or “I'm not sure”, the next page shows you "
-                "where to get help right away."
-            ),
-        ),
     )
 
     # --- Who you would like to talk with (all optional)
@@ -236,14 +269,11 @@ class AskForm(forms.Form):
             help_text="Choose every way that is safe for you.",
         ),
     )
-    phone = text_field(
-        "Phone number",
-        40,
+    phone = PhoneNumberField(
         what="your phone number",
+        label=_("Phone number"),
         required=False,
-        help_text="Needed for a phone call or a text message.",
-        widget=TelInput(),
-        autocomplete="tel",
+        help_text=_("Needed for a phone call or a text message. With the area code."),
     )
     email = forms.EmailField(
         label="Email address",
@@ -420,13 +450,8 @@ class AskForm(forms.Form):
     def risk_indicated(self) -> bool:
         """What was typed (valid or not) says the person may be at risk: crisis lines come
         first on the page, even before any error is shown."""
-        if not self.is_bound:
-            return False
-        answer = self.data.get("risk_answer")
-        text = self.data.get("free_text")
-        return answer in (RiskAnswer.YES, RiskAnswer.UNSURE) or (
-            isinstance(text, str) and mentions_risk(text)
-        )
+        text = self.data.get("free_text") if self.is_bound else None
+        return isinstance(text, str) and mentions_risk(text)
 
     @staticmethod
     def avoid_list(cleaned: dict[str, Any]) -> list[str]:
@@ -437,7 +462,6 @@ class AskForm(forms.Form):
         groups = [
             ("About you", "", ["asker_kind", "program", "call_me"]),
             ("What you would like support with", "", ["topics", "free_text"]),
-            ("Your safety", "", ["risk_answer"]),
             (
                 "Who you would like to talk with (optional)",
                 "Tell us only what matters to you. We use it to find a peer you will feel at "
@@ -480,8 +504,8 @@ class AskForm(forms.Form):
             if any(name in self.fields for name in names)
         ]
 
-    def request_fields(self) -> dict[str, Any]:
-        """What submit_request records, from a valid form."""
+    def request_fields(self, risk_answer: str) -> dict[str, Any]:
+        """What submit_request records, from a valid form and the answer of step 1."""
         data = self.cleaned_data
         preferences: dict[str, Any] = {}
         if data["gender"]:
@@ -513,7 +537,7 @@ class AskForm(forms.Form):
             "call_me": data["call_me"],
             "topics": list(data["topics"]),
             "free_text": data["free_text"],
-            "risk_answer": data["risk_answer"],
+            "risk_answer": risk_answer,
             "preferences": preferences,
             "avoid": self.avoid_list(data),
             "contact": {
@@ -526,6 +550,155 @@ class AskForm(forms.Form):
             },
             "how_soon": data["how_soon"] or HowSoon.WHENEVER,
             "sign_in_email": data["sign_in_email"],
+        }
+
+
+class UrgentAskForm(forms.Form):
+    """Step 2 after "Yes" or "Not sure", below the crisis lines: a short form where only a way to
+    reach the person is needed (a phone number or an email), one idea per question. Nothing
+    here blocks someone at risk: no boxes to tick, nothing else required. The field names match
+    AskForm's, so the answers of either form read alike."""
+
+    template_name = "intake/public/concern_form.html"  # a short form: the plain error summary
+
+    program = radio(
+        [],
+        **choice(
+            cast(str, _("Which program would you like to ask?")),
+            what=cast(str, _("a program")),
+        ),
+    )
+    phone = PhoneNumberField(
+        what="your phone number",
+        label=_("Phone number"),
+        required=False,
+        help_text=_("A number where a coordinator can call you, with the area code."),
+    )
+    may_text = radio(
+        YES_NO,
+        **choice(
+            cast(str, _("May we send a text message to this number?")),
+            what=cast(str, _("whether we may send a text message")),
+            help_text=_("If you skip this, we will only call."),
+        ),
+    )
+    leave_message = radio(
+        YES_NO,
+        **choice(
+            cast(str, _("May we leave a message if you do not answer?")),
+            what=cast(str, _("whether we may leave a message")),
+            help_text=_("If you skip this, we will not leave a message."),
+        ),
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        required=False,
+        help_text=_(
+            "If email is easier or safer for you. A work address may be read by your firm."
+        ),
+        error_messages={
+            "invalid": _("Enter an email address like name@example.org."),
+            "max_length": _(
+                "Shorten your email address to %(limit_value)d characters or fewer "
+                "(it has %(show_value)d)."
+            ),
+        },
+    )
+    email.widget.attrs["autocomplete"] = "email"
+    call_me = text_field(
+        cast(str, _("What should we call you?")),
+        60,
+        what=cast(str, _("what we should call you")),
+        required=False,
+        help_text=cast(str, _("A first name or a nickname is enough.")),
+        autocomplete="given-name",
+    )
+    safe_times = text_field(
+        cast(str, _("When is it safe to contact you?")),
+        200,
+        what=cast(str, _("when it is safe to contact you")),
+        required=False,
+        help_text=cast(str, _("For example: any time today, or not while I am at the office.")),
+    )
+    free_text = text_field(
+        cast(str, _("Anything you would like to tell us?")),
+        FREE_TEXT_MAX,
+        what=cast(str, _("what you wrote")),
+        required=False,
+        help_text=cast(str, _("Only the program's coordinators read it.")),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, programs: list[Program], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.programs = programs
+        if len(programs) > 1:
+            program_field = cast(forms.ChoiceField, self.fields["program"])
+            program_field.choices = [(p.slug, program_choice_label(p)) for p in programs]
+            # Skipping it never stops a request: it goes to the first program listed, whose
+            # coordinator will pass it on if another program fits better.
+            program_field.help_text = _(
+                "If you are not sure, skip this: your request goes to “%(name)s”, and they will "
+                "help you or pass it on."
+            ) % {"name": programs[0].name}
+        else:
+            del self.fields["program"]
+        # One of the two is needed (checked in clean()): neither says "(optional)".
+        for name in ("phone", "email"):
+            self.fields[name].required_when = "phone or email"  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        reachable = cleaned.get("phone") or cleaned.get("email")
+        if not reachable and "phone" not in self.errors and "email" not in self.errors:
+            self.add_error(
+                "phone",
+                _("Enter a phone number or an email address, so a coordinator can reach you."),
+            )
+        return cleaned
+
+    def chosen_program(self, cleaned: dict[str, Any] | None = None) -> Program | None:
+        data = cleaned if cleaned is not None else self.cleaned_data
+        slug = data.get("program") if "program" in self.fields else None
+        chosen = next((p for p in self.programs if p.slug == slug), None)
+        return chosen or (self.programs[0] if self.programs else None)
+
+    def program_for_crisis_help(self) -> Program | None:
+        """The program whose own crisis lines to show: the only one, or the one chosen."""
+        if len(self.programs) == 1:
+            return self.programs[0]
+        slug = self.data.get("program") if self.is_bound else None
+        return next((p for p in self.programs if p.slug == slug), None)
+
+    def request_fields(self, risk_answer: str) -> dict[str, Any]:
+        """What submit_request records, from a valid form and the answer of step 1."""
+        data = self.cleaned_data
+        methods = []
+        if data["phone"]:
+            methods.append("phone")
+            if data["may_text"] == "yes":
+                methods.append("text")
+        if data["email"]:
+            methods.append("email")
+        return {
+            "asker_kind": "",
+            "call_me": data["call_me"],
+            "topics": [],
+            "free_text": data["free_text"],
+            "risk_answer": risk_answer,
+            "preferences": {},
+            "avoid": [],
+            "contact": {
+                "methods": methods,
+                "phone": data["phone"],
+                "email": data["email"],
+                "safe_times": data["safe_times"],
+                "leave_message": data["leave_message"] == "yes",
+                "personal_email_only": False,
+            },
+            "how_soon": HowSoon.TODAY,
+            "sign_in_email": "",
         }
 
 

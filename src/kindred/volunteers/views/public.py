@@ -1,13 +1,14 @@
 """The public "Volunteer with us" application (no account).
 
 It guards itself like every public form (kindred.web.public_forms: one-time submission id,
-honeypot, limits per address and overall, 429 with the form as typed). Nothing the person typed
-goes into a URL: the thank-you page is the same for everyone.
+honeypot, limits per address only, 429 with the form as typed, an honest 503 when storage fails).
+Nothing the person typed goes into a URL: the thank-you page is the same for everyone.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +20,7 @@ from kindred.volunteers.actions import submit_application
 from kindred.volunteers.forms.public import ApplicationForm
 from kindred.volunteers.models import VolunteerProfile
 from kindred.web.public_forms import (
+    COULD_NOT_SAVE,
     HONEYPOT_FIELD,
     RETRY_AFTER_SECONDS,
     SUBMISSION_FIELD,
@@ -26,13 +28,16 @@ from kindred.web.public_forms import (
     TOO_MANY,
     AlreadyRecorded,
     PublicSubmission,
+    SubmissionUnavailable,
     new_submission_id,
 )
 
-# Generous for an office behind one address, too slow for a flood; the "key" rate counts every
-# application, from anywhere.
+logger = logging.getLogger(__name__)
+
+# Generous for an office behind one address, too slow for a flood from it. No limit is shared
+# by everyone (issue 9): a flood from many addresses must not close the form to real applicants.
 RATE_ACTION = "volunteer_application"
-APPLICATION_RATE = "5/10m/ip,20/1d/ip,300/1d/key"
+APPLICATION_RATE = "5/10m/ip,20/1d/ip"
 BUTTON = "Send my application"
 
 
@@ -47,11 +52,23 @@ def apply(request: HttpRequest) -> HttpResponse:
     guard = PublicSubmission(
         request, VolunteerProfile, "kindred.volunteers", RATE_ACTION, APPLICATION_RATE
     )
+    form = ApplicationForm(request.POST, programs=programs)
+    try:
+        return _receive(request, guard, form)
+    except SubmissionUnavailable as error:
+        # Storage or the limiter's cache failed: say so, keep the answers, never "wait ten
+        # minutes". The log names the failing component's exception class only.
+        logger.error("volunteer application not saved (%s)", type(error.__cause__).__name__)
+        form.errors.pop("__all__", None)
+        form.add_error(None, str(COULD_NOT_SAVE))
+        return _form_page(request, form, guard.id_for_the_form(), status=503)
+
+
+def _receive(request: HttpRequest, guard: PublicSubmission, form: ApplicationForm) -> HttpResponse:
     if guard.is_bot() or guard.already_recorded():
         # A bot is thanked like anyone else and nothing is kept; a form sent twice (refresh,
         # Back, double click) was recorded the first time.
         return redirect("volunteers:applied")
-    form = ApplicationForm(request.POST, programs=programs)
     if not form.is_valid():
         return _form_page(request, form, guard.id_for_the_form())
     if not guard.well_formed:
