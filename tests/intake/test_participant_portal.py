@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from html import unescape
+from typing import Any
 
 import pytest
 import time_machine
@@ -20,10 +22,20 @@ from kindred.confidential import audit
 from kindred.confidential.models import AuditAction, AuditEntry
 from kindred.intake import actions
 from kindred.intake.models import RequestStatusChange, SupportRequest, TriageStatus
-from kindred.intake.views.participant import DOWNLOAD_NAME, STATUS_IN_WORDS
+from kindred.intake.views.participant import (
+    DELETION_ANSWER_DAYS,
+    DOWNLOAD_NAME,
+    PEER_WAITING_IN_WORDS,
+    PEER_WAITING_LABEL,
+    STATUS_IN_WORDS,
+)
 from kindred.programs.models import Program
+from kindred.support import actions as support_actions
+from kindred.support.models import CoordinatorTask, TaskKind
 from kindred.topics.actions import ensure_seed_topics
-from tests.conftest import make_person
+from kindred.volunteers.models import VolunteerProfile
+from tests.conftest import make_matchable, make_person
+from tests.support.test_volunteer_pages import propose, text_of, volunteer_says_yes
 
 pytestmark = pytest.mark.django_db
 
@@ -113,10 +125,23 @@ def exports(submitted: actions.Submitted) -> int:
     ).count()
 
 
+# Neutral (nothing about support or a program, since titles stay in the browser's history) but
+# distinct, so a screen reader user knows which page they are on.
+TITLES = {
+    "my_home": "Your request",
+    "my_contact": "Contact preferences",
+    "my_email": "Sign-in email",
+    "my_withdraw": "Withdraw your request",
+    "my_copy": "Your copy",
+    "my_delete": "Delete your information",
+}
+
+
 def test_every_page_is_discreet(participant: Client) -> None:
+    assert set(TITLES) == set(PAGES)
     for name in PAGES:
         html = page(participant, name)
-        assert "<title>Information</title>" in html, name
+        assert f"<title>{TITLES[name]}</title>" in html, name
         assert "data-quick-exit" in html, name
 
 
@@ -193,11 +218,21 @@ def test_contact_preferences_are_prefilled_and_updated(
     assert refused.status_code == 200
     assert "Enter a phone number" in refused.content.decode()
 
+    # A number without its area code is refused with what to fix (checked with phonenumbers)
+    no_area_code = participant.post(
+        url, {"methods": ["phone"], "phone": "555-0199", "leave_message": "no"}
+    )
+    assert no_area_code.status_code == 200
+    assert "Add the area code to your phone number, like 403-555-0123." in (
+        no_area_code.content.decode()
+    )
+    assert "<title>Error: Contact preferences</title>" in no_area_code.content.decode()
+
     response = participant.post(
         url,
         {
             "methods": ["phone", "text"],
-            "phone": "555-0199",
+            "phone": "(403) 555 0199",
             "safe_times": "Saturday mornings",
             "leave_message": "yes",
         },
@@ -208,7 +243,7 @@ def test_contact_preferences_are_prefilled_and_updated(
     assert "Saved. We will contact you the way you chose." in response.content.decode()
     contact = reloaded(submitted).contact
     assert contact["methods"] == ["phone", "text"]
-    assert contact["phone"] == "555-0199"
+    assert contact["phone"] == "+1 403-555-0199"  # one format on every page
     assert contact["safe_times"] == "Saturday mornings"
     assert contact["leave_message"] is True
     assert contact["personal_email_only"] is False
@@ -296,23 +331,124 @@ def test_the_download_is_a_json_file_of_their_data_audited_as_an_export(
     assert exports(submitted) == 1
 
 
-def test_asking_for_deletion_is_recorded_and_shown(
-    participant: Client, submitted: actions.Submitted
+def test_asking_for_deletion_says_what_happens_and_by_when_and_makes_a_task(
+    participant: Client, submitted: actions.Submitted, django_capture_on_commit_callbacks: Any
 ) -> None:
-    explained = page(participant, "my_delete")
+    # Given the page that explains deletion
+    explained = text_of(participant.get(reverse("intake:my_delete")))
+
+    # Then it says who deletes, how (by hand: no automatic purge is promised) and by when
     assert "We keep only what the law requires us to keep" in explained
+    assert "goes straight onto the task list of the program's coordinators" in explained
+    assert "A coordinator deletes your information by hand. This is not automatic" in explained
+    assert f"within {DELETION_ANSWER_DAYS} days of the day you ask" in explained
+    assert "Alberta's privacy law (PIPA)" in explained
+    assert "If you gave us a way to reach you, the coordinator will tell you" in explained
+    assert "automatically" not in explained
 
-    response = participant.post(reverse("intake:my_delete"), follow=True)
+    # When they ask
+    with django_capture_on_commit_callbacks(execute=True):
+        response = participant.post(reverse("intake:my_delete"), follow=True)
 
+    # Then it is recorded, said back to them with the same promise, and a coordinator has a task
     assert response.redirect_chain == [(HOME, 302)]
     assert reloaded(submitted).deletion_requested_at == NOW
-    assert "You asked us to delete your information on 3 March 2027." in (response.content.decode())
-    assert "You asked us to delete your information on 3 March 2027" in page(
-        participant, "my_delete"
-    )
+    home = text_of(response)
+    assert "You asked us to delete your information on 3 March 2027." in home
+    assert f"A coordinator will delete it within {DELETION_ANSWER_DAYS} days." in home
+    after = text_of(participant.get(reverse("intake:my_delete")))
+    assert "You asked us to delete your information on 3 March 2027" in after
+    assert f"delete it by hand within {DELETION_ANSWER_DAYS} days" in after
     assert AuditEntry.objects.filter(
         object_id=str(submitted.request.pk), purpose="deletion requested"
     ).exists()
+    task = CoordinatorTask.objects.get(request=submitted.request)
+    assert task.kind == TaskKind.DELETION_REQUESTED
+    assert task.resolved_at is None
+
+
+# --- One status at a time ----------------------------------------------------------------------
+
+# Every sentence the home page may use for where things stand.
+EVERY_STATUS = [str(words) for words in STATUS_IN_WORDS.values()] + [str(PEER_WAITING_IN_WORDS)]
+
+
+def where_things_stand(html: str) -> str:
+    found = re.search(
+        r'<section class="hero" aria-labelledby="where-things-stand">.*?</section>', html, re.DOTALL
+    )
+    assert found is not None, "no 'Where things stand' on the page"
+    return unescape(found.group(0))
+
+
+def statuses_in(section: str) -> list[str]:
+    return [words for words in EVERY_STATUS if words in section]
+
+
+def key_action(section: str) -> list[str]:
+    """The labels of what is shown as a button in the section."""
+    return re.findall(r'<a href="[^"]*" role="button">([^<]*)</a>', section)
+
+
+@pytest.fixture
+def matchable(personas: dict[str, User | None]) -> tuple[VolunteerProfile, User]:
+    coordinator = personas["coordinator"]
+    assert coordinator is not None
+    volunteer = VolunteerProfile.objects.get(user=personas["volunteer"])
+    return make_matchable(volunteer, coordinator), coordinator
+
+
+def test_each_status_alone_is_shown_with_no_peer(
+    participant: Client, submitted: actions.Submitted
+) -> None:
+    for status in TriageStatus:
+        actions.change_status(submitted.request, status)
+        section = where_things_stand(page(participant, "my_home"))
+        seen = TriageStatus.AWAITING_MATCH if status == TriageStatus.PROPOSED else status
+        assert statuses_in(section) == [str(STATUS_IN_WORDS[seen])], status
+        if not submitted.request.is_open:
+            assert key_action(section) == ["Ask for support again"], status
+
+
+def test_a_peer_who_said_yes_replaces_finding_a_peer_and_the_answer_is_the_button(
+    client_as: Callable[[str], Client],
+    participant_request: SupportRequest,
+    matchable: tuple[VolunteerProfile, User],
+) -> None:
+    # Given a request awaiting a match, proposed to a volunteer
+    volunteer, coordinator = matchable
+    actions.change_status(participant_request, TriageStatus.AWAITING_MATCH, by=coordinator)
+    participant_request.refresh_from_db()
+    match = propose(participant_request, volunteer, coordinator)
+    participant = client_as("participant")
+
+    # While the volunteer decides, the participant reads only that we are finding a peer
+    section = where_things_stand(page(participant, "my_home"))
+    assert statuses_in(section) == [str(STATUS_IN_WORDS[TriageStatus.AWAITING_MATCH])]
+    assert key_action(section) == []
+
+    # When the volunteer says yes
+    volunteer_says_yes(match, volunteer)
+
+    # Then "we have found a peer" is the one status, never below "finding a peer", and seeing
+    # the peer to answer is the button
+    section = where_things_stand(page(participant, "my_home"))
+    assert statuses_in(section) == [str(PEER_WAITING_IN_WORDS)]
+    assert "We are finding a peer" not in section
+    assert "When a peer is proposed" not in section
+    assert key_action(section) == ["See your peer and answer"]
+    # And their copy of their data says the same (its history still shows the earlier wait)
+    copy = text_of(participant.get(reverse("intake:my_copy")))
+    assert f"Status: {PEER_WAITING_LABEL}," in copy
+
+    # When the participant says yes too, the match is the one status, and reaching the peer
+    # is the button
+    support_actions.answer_as_participant(
+        match, accept=True, shares={"methods": ["email"], "leave_message": False}
+    )
+    section = where_things_stand(page(participant, "my_home"))
+    assert statuses_in(section) == [str(STATUS_IN_WORDS[TriageStatus.MATCHED])]
+    assert key_action(section) == ["See how to reach your peer"]
 
 
 def test_a_participant_never_sees_anyone_elses_request(

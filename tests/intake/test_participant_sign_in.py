@@ -22,7 +22,7 @@ from django.utils.html import escape
 from kindred.confidential.models import AuditAction, AuditEntry
 from kindred.intake import actions, participant_access
 from kindred.intake.participant_access import SESSION_KEY
-from kindred.intake.views.participant import CODE_NO_MATCH, CODE_ON_ITS_WAY, NO_MATCH
+from kindred.intake.views.participant import CODE_ASKED_FOR, CODE_NO_MATCH, NO_MATCH
 from kindred.programs.models import Program
 from kindred.topics.actions import ensure_seed_topics
 from kindred.topics.models import Topic
@@ -207,9 +207,9 @@ def test_an_emailed_code_signs_in_and_says_nothing_about_the_request(
     # When the person asks for a code at their sign-in address
     response = client.post(CODE, {"email": EMAIL.upper()}, follow=True)
 
-    # Then they are told a code is on its way, and one discreet email is sent
+    # Then they are told what is true either way, and one discreet email is sent
     assert response.redirect_chain == [(CODE_ENTER, 302)]
-    assert escape(CODE_ON_ITS_WAY) in response.content.decode()
+    assert escape(str(CODE_ASKED_FOR)) in response.content.decode()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [EMAIL.upper()]
@@ -242,7 +242,7 @@ def test_an_unknown_address_gets_the_same_answer_and_no_email(
 
     assert len(mail.outbox) == 1  # no second email
     assert unknown.redirect_chain == known.redirect_chain == [(CODE_ENTER, 302)]
-    assert escape(CODE_ON_ITS_WAY) in unknown.content.decode()
+    assert escape(str(CODE_ASKED_FOR)) in unknown.content.decode()
 
 
 def test_a_code_works_once(client: Client, submitted: actions.Submitted) -> None:
@@ -319,14 +319,113 @@ def test_codes_are_sent_after_the_response(
     assert mail.outbox[0].subject == "Your sign-in code"
 
 
-def test_an_address_on_two_requests_gets_no_code(
-    client: Client, submitted: actions.Submitted, program: Program
+def codes_in(body: str) -> dict[str, str]:
+    """{reference: code} from an email naming several requests."""
+    return dict(re.findall(r"^([A-Z0-9]{2}-[A-Z0-9]{4}) \(asked on [^)]*\): (\d{6})$", body, re.M))
+
+
+def test_an_address_on_two_requests_gets_one_email_with_a_code_for_each(
+    submitted: actions.Submitted, program: Program
 ) -> None:
-    # Given someone else's request that names the same (unverified) sign-in address
+    # Given a second request that names the same sign-in address
+    second = actions.submit_request(
+        program,
+        asker_kind="lawyer",
+        topics=["anxiety"],
+        free_text="A second, calmer note.",
+        risk_answer="no",
+        sign_in_email=EMAIL,
+    )
+
+    # When a code is asked for at that address
+    Client().post(CODE, {"email": EMAIL})
+
+    # Then one email says there are two requests and gives a code for each, by reference,
+    # and names no program and no topic
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.subject == "Your sign-in codes"
+    assert "This address is on 2 requests" in message.body
+    codes = codes_in(message.body)
+    first_ref, second_ref = submitted.request.reference, second.request.reference
+    assert set(codes) == {first_ref, second_ref}
+    assert codes[first_ref] != codes[second_ref]
+    text = message.body.lower()
+    assert program.name.lower() not in text
+    for words in ("stress", "burnout", "anxiety", FREE_TEXT.lower(), "a second, calmer note"):
+        assert words not in text
+
+    # And each code opens its own request, and only that one
+    for reference, expected in ((first_ref, submitted.request), (second_ref, second.request)):
+        client = Client()
+        response = client.post(CODE_ENTER, {"email": EMAIL, "code": codes[reference]})
+        assert response.status_code == 302
+        assert signed_in_to(client) == str(expected.pk)
+    # And a code that was used does not open anything again
+    again = Client()
+    response = again.post(CODE_ENTER, {"email": EMAIL, "code": codes[first_ref]})
+    assert response.status_code == 200
+    assert signed_in_to(again) is None
+
+
+def test_a_code_stops_working_when_the_address_is_removed_from_its_request(
+    client: Client, submitted: actions.Submitted
+) -> None:
+    client.post(CODE, {"email": EMAIL})
+    code = re.search(r"\b(\d{6})\b", mail.outbox[0].body)
+    assert code is not None
+    actions.set_sign_in_email(submitted.request, "")
+
+    response = client.post(CODE_ENTER, {"email": EMAIL, "code": code.group(1)})
+
+    assert response.status_code == 200
+    assert signed_in_to(client) is None
+
+
+def test_the_page_after_asking_for_a_code_says_only_what_is_true(
+    submitted: actions.Submitted, program: Program
+) -> None:
+    # Given an address on one request, one on two requests, and one on none
     actions.submit_request(
         program, asker_kind="lawyer", topics=["anxiety"], risk_answer="no", sign_in_email=EMAIL
     )
+    pages = {}
+    for label, address in (
+        ("two requests", EMAIL),
+        ("no request", "nobody.here@example.org"),
+    ):
+        pages[label] = Client().post(CODE, {"email": address}, follow=True).content.decode()
 
-    # When a code is asked for, none is sent: a code must never open the wrong request
-    client.post(CODE, {"email": EMAIL})
-    assert mail.outbox == []
+    # Then every page reads the same, promises nothing it cannot know, and gives the ways on
+    for label, html in pages.items():
+        assert escape(str(CODE_ASKED_FOR)) in html, label
+        assert "on its way" not in html, label
+        assert "No email after a few minutes?" in html, label
+        assert f'href="{SIGN_IN}"' in html, label
+        assert f'href="{reverse("contact")}"' in html, label
+        assert EMAIL not in html, label
+        assert "nobody.here" not in html, label
+    # And the one email sent went to the address on the requests
+    assert [message.to for message in mail.outbox] == [[EMAIL]]
+
+
+def test_the_sign_in_pages_say_what_to_do_without_the_passphrase(client: Client) -> None:
+    for url in (SIGN_IN, CODE, CODE_ENTER):
+        html = client.get(url).content.decode()
+        assert f'href="{reverse("contact")}"' in html, url
+        assert "contact the program" in html, url
+    sign_in_page = client.get(SIGN_IN).content.decode()
+    assert "Lost your reference or passphrase?" in sign_in_page
+    assert f'href="{CODE}"' in sign_in_page
+
+
+def test_each_sign_in_page_has_its_own_neutral_title(client: Client) -> None:
+    titles = {
+        SIGN_IN: "<title>Sign in</title>",
+        CODE: "<title>Sign in with a code</title>",
+        CODE_ENTER: "<title>Enter your code</title>",
+    }
+    for url, title in titles.items():
+        assert title in client.get(url).content.decode(), url
+    wrong = client.post(SIGN_IN, {"reference": "", "passphrase": ""})
+    assert "<title>Error: Sign in</title>" in wrong.content.decode()

@@ -21,7 +21,8 @@ MAX_AGE_SECONDS = 12 * 3600
 
 
 def _cookie(name: str) -> str:
-    return f"kindred-once-{name}"
+    # __Host- in production (settings.COOKIE_PREFIX), like every other cookie.
+    return f"{settings.COOKIE_PREFIX}kindred-once-{name}"
 
 
 def _context(name: str) -> crypto.FieldContext:

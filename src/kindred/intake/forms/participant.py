@@ -6,6 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy
+
+from kindred.web.form_fields import PhoneNumberField
 
 CONTACT_METHODS = [
     ("phone", "A phone call"),
@@ -38,7 +41,7 @@ class SignInForm(forms.Form):
         label="Your passphrase",
         max_length=200,
         strip=False,
-        help_text="The five words you were given. Capital letters and extra spaces don't matter.",
+        help_text="The six words you were given. Capital letters and extra spaces don't matter.",
         error_messages={"required": "Enter your passphrase."},
         widget=forms.PasswordInput(attrs=_NOT_REMEMBERED),
     )
@@ -83,12 +86,15 @@ class ContactForm(forms.Form):
         help_text="Choose every way that is safe for you.",
         error_messages={"required": "Choose at least one way we may contact you."},
     )
-    phone = forms.CharField(
-        label="Phone number",
-        max_length=40,
+    # Checked with libphonenumber (Canada by default) and kept as "+1 403-555-0123", so the
+    # coordinator reads it, and dials it, the way every other page shows a number.
+    phone = PhoneNumberField(
+        what="your phone number",
+        label=gettext_lazy("Phone number"),
         required=False,
-        help_text="Needed for a phone call or a text message.",
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        help_text=gettext_lazy(
+            "Needed for a phone call or a text message. With the area code, like 403-555-0123."
+        ),
     )
     email = forms.EmailField(
         label="Email address",
@@ -150,7 +156,7 @@ class ContactForm(forms.Form):
         return {
             **stored,
             "methods": list(data["methods"]),
-            "phone": data["phone"].strip(),
+            "phone": data["phone"],
             "email": data["email"],
             "safe_times": data["safe_times"].strip(),
             "leave_message": data["leave_message"] == "yes",

@@ -10,7 +10,11 @@ Sign-in is throttled with allauth's limiter per client address, and per (client 
 reference) or (client address, email) — never per reference or email alone: such a limit would let
 anyone, anywhere, lock a participant out by typing wrong passphrases for their reference. Only
 failures count: a success gives its attempt back. A wrong reference and a wrong passphrase get the
-same words, so the page never tells which references exist.
+same words, so the page never tells which references exist. Wrong emailed codes are also counted
+per (client address, email) in participant_access, for the same reason.
+
+Flash messages never carry an email address or anything typed: they are kept in a cookie or the
+session, and a shared computer may show them to the next person.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from kindred.confidential import audit, keys
 from kindred.confidential.access import PARTICIPANT, PUBLIC, allow
@@ -62,6 +67,13 @@ RATES = {
     CODE_ENTER: "10/10m/ip,5/10m/key",
 }
 RETRY_AFTER_SECONDS = 600
+# Deleting is done by a coordinator, by hand (the automatic purge is not built yet): the page
+# promises only the time Alberta's PIPA allows for answering a request about personal information.
+DELETION_ANSWER_DAYS = 45
+DELETION_ASKED = gettext_lazy(
+    "We have your request to delete your information. It is now on the coordinators' task list. "
+    "A coordinator will delete it within %(days)d days."
+)
 HOME_OPENINGS = 10  # the most recent on the home page; all of them in the copy of their data
 DOWNLOAD_NAME = "my-request.json"
 
@@ -74,13 +86,16 @@ TOO_MANY = (
     "we have paused sign-in here for a few minutes. This keeps your request safe. Please wait "
     "about ten minutes, then try again."
 )
-TOO_MANY_CODES = (
+TOO_MANY_CODES = gettext_lazy(
     "Several codes have been asked for from your internet connection in a short while, so we have "
-    "paused sending new ones for a few minutes. Please wait about ten minutes, then try again. "
-    "A code we sent already still works."
+    "paused sending new ones, and have not sent one now. Please wait about ten minutes, then try "
+    "again. A code already in your email still works for 10 minutes after it was sent."
 )
-CODE_ON_ITS_WAY = (
-    "If that address is on a request, a code is on its way. It can take a few minutes to arrive."
+# What is true whether or not the address is on a request, and whether or not the mail server
+# takes the email: the page never says which, and never says a code "is on its way" for sure.
+CODE_ASKED_FOR = gettext_lazy(
+    "If this address is on a request, we are emailing a sign-in code to it now (one code for "
+    "each request that uses it). It usually arrives within a few minutes."
 )
 
 # The status, as the participant reads it: what is happening and what happens next.
@@ -122,9 +137,40 @@ WHO_CHANGED = {True: "You", False: "The program"}
 AS_THE_PARTICIPANT_SEES = {TriageStatus.PROPOSED: TriageStatus.AWAITING_MATCH}
 
 
+# A peer said yes and waits for the participant's answer: that, not "we are finding a peer", is
+# where things stand (the request itself still reads "proposed" until the participant answers).
+PEER_WAITING_IN_WORDS = gettext_lazy(
+    "We have found a peer who would like to talk with you. See who they are, then say yes or "
+    "no. If you say no, we will look for someone else."
+)
+
+
+PEER_WAITING_LABEL = gettext_lazy("A peer is waiting for your answer")
+
+
 def status_seen(status: str) -> TriageStatus:
     seen = TriageStatus(status)
     return AS_THE_PARTICIPANT_SEES.get(seen, seen)
+
+
+def peer_state(support_request: SupportRequest) -> str:
+    """What the support app says of the request's match: "waiting" (a peer said yes and waits for
+    the participant's answer), "active", or "". First, a proposal that lapsed sends the request
+    back to the queue, so the status read afterwards says so. A request no longer open has no
+    peer to show, whatever a match says."""
+    # Imported here: matches (the support app) build on intake, not the other way round.
+    from kindred.support.queries import peer_on_participant_home
+
+    peer = peer_on_participant_home(support_request)
+    return peer if support_request.is_open else ""
+
+
+def status_now(support_request: SupportRequest, peer: str) -> str:
+    """The one status, in words, given `peer_state`."""
+    if peer == "waiting":
+        return str(PEER_WAITING_IN_WORDS)
+    seen = status_seen(support_request.status)
+    return str(STATUS_IN_WORDS.get(seen, seen.label))
 
 
 METHOD_LABELS = dict(CONTACT_METHODS)
@@ -156,10 +202,19 @@ def _consume(request: HttpRequest, action: str, value: str) -> ratelimit.RateLim
     )
 
 
+def _with_limits(context: dict[str, Any]) -> dict[str, Any]:
+    """The sign-in pages say when a participant session ends."""
+    return {
+        **context,
+        "idle_minutes": participant_access.PARTICIPANT_IDLE_MINUTES,
+        "max_hours": participant_access.PARTICIPANT_MAX_HOURS,
+    }
+
+
 def _throttled(request: HttpRequest, template: str, form: Any, message: str) -> HttpResponse:
     """The form as typed, with a calm word about waiting, and 429 for machines."""
     form.add_error(None, message)
-    response = render(request, template, {"form": form}, status=429)
+    response = render(request, template, _with_limits({"form": form}), status=429)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
@@ -174,7 +229,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     template = "intake/participant/sign_in.html"
     form = SignInForm(request.POST if request.method == "POST" else None)
     if not form.is_valid():
-        return render(request, template, {"form": form})
+        return render(request, template, _with_limits({"form": form}))
     reference = passphrases.normalise_reference(form.cleaned_data["reference"])
     usage = _consume(request, SIGN_IN, reference)
     if usage is None:
@@ -185,7 +240,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if support_request is None:
         audit.record(AuditAction.SIGN_IN_FAILED, object_type="participant_sign_in")
         form.add_error(None, NO_MATCH)
-        return render(request, template, {"form": form})
+        return render(request, template, _with_limits({"form": form}))
     usage.rollback()  # only failures count towards the limit
     participant_access.start_session(request, support_request)
     return redirect("intake:my_home")
@@ -198,13 +253,13 @@ def code_request(request: HttpRequest) -> HttpResponse:
     template = "intake/participant/code_request.html"
     form = CodeRequestForm(request.POST if request.method == "POST" else None)
     if not form.is_valid():
-        return render(request, template, {"form": form})
+        return render(request, template, _with_limits({"form": form}))
     email = form.cleaned_data["email"]
     # Counted whether or not the address is known, so the limit says nothing about it either.
     if _consume(request, CODE_REQUEST, email.strip().lower()) is None:
-        return _throttled(request, template, form, TOO_MANY_CODES)
+        return _throttled(request, template, form, str(TOO_MANY_CODES))
     participant_access.send_sign_in_code(email)
-    messages.info(request, CODE_ON_ITS_WAY)
+    messages.info(request, str(CODE_ASKED_FOR))
     return redirect("intake:my_code_enter")
 
 
@@ -215,16 +270,18 @@ def code_enter(request: HttpRequest) -> HttpResponse:
     template = "intake/participant/code_enter.html"
     form = CodeEnterForm(request.POST if request.method == "POST" else None)
     if not form.is_valid():
-        return render(request, template, {"form": form})
+        return render(request, template, _with_limits({"form": form}))
     email = form.cleaned_data["email"]
     usage = _consume(request, CODE_ENTER, email.strip().lower())
     if usage is None:
         return _throttled(request, template, form, TOO_MANY)
-    support_request = participant_access.sign_in_with_code(email, form.cleaned_data["code"])
+    support_request = participant_access.sign_in_with_code(
+        email, form.cleaned_data["code"], client=ratelimit.get_ip(request)
+    )
     if support_request is None:
         audit.record(AuditAction.SIGN_IN_FAILED, object_type="participant_sign_in")
         form.add_error(None, CODE_NO_MATCH)
-        return render(request, template, {"form": form})
+        return render(request, template, _with_limits({"form": form}))
     usage.rollback()
     participant_access.start_session(request, support_request)
     return redirect("intake:my_home")
@@ -248,26 +305,21 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @allow(PARTICIPANT)
 def home(request: HttpRequest) -> HttpResponse:
-    # Imported here: matches (the support app) build on intake, not the other way round.
-    from kindred.support.queries import peer_on_participant_home
-
     support_request = own_request(request)
-    # First: a proposal that lapsed sends the request back to the queue, and the status says so.
-    peer = peer_on_participant_home(support_request)
+    peer = peer_state(support_request)
     openings = queries.staff_openings(support_request)
     return render(
         request,
         "intake/participant/home.html",
         {
             "support_request": support_request,
-            "status_in_words": STATUS_IN_WORDS.get(
-                status_seen(support_request.status), status_seen(support_request.status).label
-            ),
+            "status_in_words": status_now(support_request, peer),
             "asked_for": asked_for(support_request),
             "contact_lines": contact_lines(support_request.contact),
             "openings": openings[:HOME_OPENINGS],
             "more_openings": len(openings) > HOME_OPENINGS,
             "idle_minutes": participant_access.PARTICIPANT_IDLE_MINUTES,
+            "max_hours": participant_access.PARTICIPANT_MAX_HOURS,
             "peer": peer,
         },
     )
@@ -346,7 +398,7 @@ def copy(request: HttpRequest) -> HttpResponse:
             "contact_lines": contact_lines(support_request.contact),
             "history": status_history(support_request),
             "openings": queries.staff_openings(support_request),
-            "labels": field_labels(support_request),
+            "labels": field_labels(support_request, peer_state(support_request)),
         },
     )
 
@@ -359,7 +411,8 @@ def download(request: HttpRequest) -> HttpResponse:
         return redirect("intake:my_copy")
     support_request = own_request(request)
     actions.record_export(support_request, what="a copy of their data (JSON file)")
-    content = json.dumps(own_data(support_request), indent=2, ensure_ascii=False)
+    data = own_data(support_request, peer_state(support_request))
+    content = json.dumps(data, indent=2, ensure_ascii=False)
     response = HttpResponse(content, content_type="application/json; charset=utf-8")
     # A neutral file name: no reference or name in the downloads folder.
     response["Content-Disposition"] = f'attachment; filename="{DOWNLOAD_NAME}"'
@@ -371,11 +424,13 @@ def delete(request: HttpRequest) -> HttpResponse:
     support_request = own_request(request)
     if request.method == "POST" and support_request.deletion_requested_at is None:
         actions.request_deletion(support_request)
-        messages.success(
-            request, "We have your request to delete your information. The program will delete it."
-        )
+        messages.success(request, str(DELETION_ASKED) % {"days": DELETION_ANSWER_DAYS})
         return redirect("intake:my_home")
-    return render(request, "intake/participant/delete.html", {"support_request": support_request})
+    return render(
+        request,
+        "intake/participant/delete.html",
+        {"support_request": support_request, "answer_within_days": DELETION_ANSWER_DAYS},
+    )
 
 
 # --- What they told us, in their words and ours ------------------------------------------------
@@ -509,9 +564,15 @@ def status_history(support_request: SupportRequest) -> list[dict[str, Any]]:
     return lines
 
 
-def field_labels(support_request: SupportRequest) -> dict[str, str]:
+def status_label(support_request: SupportRequest, peer: str) -> str:
+    if peer == "waiting":
+        return str(PEER_WAITING_LABEL)
+    return str(status_seen(support_request.status).label)
+
+
+def field_labels(support_request: SupportRequest, peer: str) -> dict[str, str]:
     return {
-        "status": status_seen(support_request.status).label,
+        "status": status_label(support_request, peer),
         "channel": support_request.get_channel_display(),
         "risk_answer": _label(RiskAnswer, support_request.risk_answer),
     }
@@ -525,7 +586,7 @@ def _when(value: datetime | None) -> str | None:
     return timezone.localtime(value).isoformat(timespec="minutes") if value else None
 
 
-def own_data(support_request: SupportRequest) -> dict[str, Any]:
+def own_data(support_request: SupportRequest, peer: str) -> dict[str, Any]:
     """Everything stored about them, for the downloaded copy. The passphrase is not stored (only
     a one-way hash of it) and is not in the copy."""
     return {
@@ -534,8 +595,8 @@ def own_data(support_request: SupportRequest) -> dict[str, Any]:
         "program": support_request.program.name,
         "asked_on": _when(support_request.created_at),
         "asked_by": _label(Channel, support_request.channel),
-        "status": status_seen(support_request.status).label,
-        "status_in_words": STATUS_IN_WORDS.get(status_seen(support_request.status), ""),
+        "status": status_label(support_request, peer),
+        "status_in_words": status_now(support_request, peer),
         "status_changed_on": _when(support_request.status_changed_at),
         "first_contact_on": _when(support_request.first_contact_at),
         "flagged_for_a_quick_reply": support_request.urgent,
