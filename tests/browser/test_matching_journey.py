@@ -1,7 +1,9 @@
 """A match from proposal to active, in three real browsers: the coordinator proposes a peer, the
-volunteer and then the participant say yes, each sees how to reach the other, the volunteer logs
-a contact; the participant asks for a different peer and is matched again. And a volunteer who
-declines is never shown to the participant, and is left out when the coordinator looks again."""
+volunteer (signed in with two-step sign-in) and then the participant say yes, each sees how to
+reach the other, the volunteer logs a contact; the participant asks for a different peer,
+confirms it, and is matched again. And a volunteer without two-step sign-in is told to set it up
+before saying yes, can still decline, and is then never shown to the participant and left out
+when the coordinator looks again."""
 
 from __future__ import annotations
 
@@ -63,11 +65,16 @@ def sign_in_with_code(page: Page, email: str) -> None:
 
 
 def volunteer_with_account(
-    program: Program, coordinator: User, full_name: str, email: str
+    program: Program,
+    coordinator: User,
+    full_name: str,
+    email: str,
+    *,
+    second_factor: bool = True,
 ) -> VolunteerProfile:
-    """A matchable volunteer with their own name and a portal account (no second factor:
-    volunteers are not asked for a code)."""
-    user = make_person(email, None, program, second_factor=False)
+    """A matchable volunteer with their own name and a portal account; with an authenticator
+    app unless told otherwise (saying yes to a proposal needs two-step sign-in)."""
+    user = make_person(email, None, program, second_factor=second_factor)
     account_actions.grant_role(user, Role.VOLUNTEER, program)
     volunteer = make_volunteer(
         program, email=email, full_name=full_name, status="active", user=user
@@ -91,8 +98,11 @@ def waiting_request(program: Program, coordinator: User) -> tuple[SupportRequest
     return submitted.request, submitted.passphrase
 
 
-def volunteer_signs_in(page: Page, email: str) -> VolunteerHomePage:
+def volunteer_signs_in(page: Page, email: str, *, with_code: bool = True) -> VolunteerHomePage:
     LoginPage(page).open().sign_in(email, PASSWORD)
+    if with_code:
+        expect(page).to_have_url(re.compile(r"/account/2fa/authenticate/"))
+        TwoFactorPage(page).enter_code(totp_now())
     expect(page).to_have_url(re.compile(r"/volunteer/$"))
     return VolunteerHomePage(page)
 
@@ -173,21 +183,22 @@ def test_a_match_is_made_ended_by_the_participant_and_made_again_with_another_pe
     # When the participant, in their own browser, signs in and opens "Your peer"
     participant = another_person()
     home = participant_signs_in(participant, support_request.reference, passphrase)
-    home.main.get_by_role("link", name="See your peer and answer").click()
+    home.main.get_by_role("button", name="See your peer and answer").click()
 
-    # Then they see Juniper by her first name, with their phone number ticked to share, and
-    # nothing yet of how to reach her
+    # Then they see Juniper by her first name, with their phone number offered to share but not
+    # ticked, and nothing yet of how to reach her
     peer = MyPeerPage(participant)
     expect(participant).to_have_url(re.compile(r"/my/peer/$"))
     expect(peer.heading).to_have_text("A peer for you")
     expect(peer.main).to_contain_text("Juniper")
     expect(peer.main).not_to_contain_text("Ambervale")
     expect(peer.main).not_to_contain_text(FIRST_EMAIL)
-    expect(peer.sharing("My phone number")).to_be_checked()
+    expect(peer.sharing("My phone number")).not_to_be_checked()
     assert_accessible(participant)
     save_screenshots(participant, "match-participant-proposal")
 
-    # When they say yes, sharing their phone
+    # When they tick their phone and say yes
+    peer.sharing("My phone number").check()
     peer.accept()
 
     # Then they are matched, and see Juniper's email
@@ -218,6 +229,17 @@ def test_a_match_is_made_ended_by_the_participant_and_made_again_with_another_pe
     # When the participant asks for a different peer, saying why
     peer.ask_for_a_different_peer(CHANGE_REASON)
 
+    # Then nothing has ended yet: they are shown what will happen, with their reason kept
+    expect(peer.heading).to_have_text("Ask for a different peer?")
+    expect(peer.main).to_contain_text("This cannot be undone.")
+    expect(peer.main.get_by_label("Would you like to say why?")).to_have_value(CHANGE_REASON)
+    expect(participant).to_have_url(re.compile(r"/my/peer/change/$"))
+    assert_accessible(participant)
+    save_screenshots(participant, "match-participant-confirm-change")
+
+    # When they confirm
+    peer.main.get_by_role("button", name="Yes, end this match").click()
+
     # Then they are told a new peer is being found, and Juniper's details are gone
     expect(peer.messages).to_contain_text("We are finding you a new peer.")
     expect(peer.heading).to_have_text("Your peer")
@@ -242,6 +264,7 @@ def test_a_match_is_made_ended_by_the_participant_and_made_again_with_another_pe
     peer.open()
     expect(peer.heading).to_have_text("A peer for you")
     expect(peer.main).to_contain_text("Marlowe")
+    peer.sharing("My phone number").check()
     peer.accept()
 
     # Then the second match is active: the participant sees Marlowe and how to reach him
@@ -267,17 +290,26 @@ def test_a_volunteer_who_declines_is_never_shown_to_the_participant(
     ensure_seed_topics()
     cache.clear()
     coordinator = make_person(COORDINATOR, Role.COORDINATOR, program)
-    volunteer_with_account(program, coordinator, FIRST_PEER, FIRST_EMAIL)
+    volunteer_with_account(program, coordinator, FIRST_PEER, FIRST_EMAIL, second_factor=False)
     support_request, passphrase = waiting_request(program, coordinator)
 
     # And the coordinator has proposed Juniper
     sign_in_with_code(page, COORDINATOR)
     propose(open_candidates(page, support_request), "Juniper", support_request)
 
-    # When Juniper opens the proposal from her portal and declines
+    # When Juniper, who has not set up two-step sign-in, opens the proposal from her portal
     juniper = another_person()
-    volunteer_signs_in(juniper, FIRST_EMAIL)
+    volunteer_signs_in(juniper, FIRST_EMAIL, with_code=False)
     proposal = open_the_proposal(juniper)
+
+    # Then she is told why she cannot say yes yet, with a link to set it up, and no yes button
+    expect(proposal.main).to_contain_text("First, set up two-step sign-in")
+    expect(proposal.main.get_by_role("button", name="Set up two-step sign-in")).to_be_visible()
+    expect(proposal.main.get_by_role("button", name="Yes, I can support them")).to_have_count(0)
+    assert_accessible(juniper)
+    save_screenshots(juniper, "match-volunteer-proposal-needs-two-step")
+
+    # When she declines, which needs no second factor
     proposal.decline()
 
     # Then she is thanked, with no judgment, and the proposal is closed

@@ -138,9 +138,13 @@ class Scene:
             elif state != "awaiting_participant":
                 self.participant_says_yes()
                 if state == "changed_by_the_participant":
-                    self.post_as_participant("my_peer_change", {"reason": "Synthetic."})
+                    self.post_as_participant(
+                        "my_peer_change", {"reason": "Synthetic.", "confirm": "yes"}
+                    )
                 elif state == "changed_by_the_volunteer":
-                    self.post_as_volunteer("volunteer_change", {"reason": "Synthetic."})
+                    self.post_as_volunteer(
+                        "volunteer_change", {"reason": "Synthetic.", "confirm": "yes"}
+                    )
                 elif state == "closed":
                     actions.close_match(
                         self.match, reason=ClosureReason.COMPLETED, by=self.coordinator

@@ -4,6 +4,7 @@ share; the active match, its check-in and a different peer at any time, free of 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
@@ -127,12 +128,12 @@ def test_once_the_volunteer_said_yes_the_participant_meets_them_by_first_name(
     # Never a last name; no contact details before both said yes
     for private in (LAST_NAME, VOLUNTEER_EMAIL, VOLUNTEER_PHONE):
         assert private not in html
-    # What they gave the program is offered, ticked, to share
+    # What they gave the program is offered to share, with nothing ticked for them
     for key, shown in (("phone", PARTICIPANT_PHONE), ("email", PARTICIPANT_EMAIL)):
         assert f'value="{key}"' in html
         assert shown in html
     assert html.count('name="share"') == html.count('name="share" value') == 3
-    assert html.count("checked") == 3
+    assert "checked" not in html
     assert "you said they may not" in html
     # The page title stays neutral, and the page is recorded as opened
     assert "<title>Information</title>" in html
@@ -344,14 +345,36 @@ def test_a_check_in_without_an_answer_says_so_beside_the_question(
     assert 'id="checkin_answer_error"' in text_of(response)
 
 
-def test_asking_for_a_different_peer_never_tells_the_reason_or_who_asked(
+def test_asking_for_a_different_peer_asks_first_and_never_tells_the_reason_or_who_asked(
     active: Match, as_participant: Client
 ) -> None:
     html = text_of(as_participant.get(PEER))
     assert "you don't need to give a reason" in html.lower()
     assert "your peer is not told why" in html
+    # When they ask for a different peer, saying why
+    first = as_participant.post(
+        CHANGE, {"match": str(active.pk), "reason": "Synthetic reason words."}
+    )
+    # Then they are shown what will happen, with their reason kept in the form, and nothing ends
+    html = text_of(first)
+    assert first.status_code == 200
+    assert "Ask for a different peer?" in html
+    assert f"Your match with {FIRST_NAME} ends now" in html
+    assert f"{FIRST_NAME} reads only “This match has ended”." in html
+    assert "This cannot be undone." in html
+    assert re.search(r'<textarea name="reason"[^>]*>\s*Synthetic reason words\.</textarea>', html)
+    assert f'name="match" value="{active.pk}"' in html
+    assert 'name="confirm" value="yes"' in html
+    assert f'href="{PEER}">No, keep my peer and go back</a>' in html
+    assert "<title>Information</title>" in html  # still neutral in the browser's history
+    active.refresh_from_db()
+    assert active.status == MatchStatus.ACTIVE
+    assert not CoordinatorTask.objects.filter(kind=TaskKind.CHANGE_OF_PEER).exists()
+    # When they confirm
     response = as_participant.post(
-        CHANGE, {"match": str(active.pk), "reason": "Synthetic reason words."}, follow=True
+        CHANGE,
+        {"match": str(active.pk), "reason": "Synthetic reason words.", "confirm": "yes"},
+        follow=True,
     )
     html = text_of(response)
     active.refresh_from_db()

@@ -20,6 +20,7 @@ from kindred.confidential.models import AuditAction, AuditEntry
 from kindred.intake import actions as intake_actions
 from kindred.intake.models import SupportRequest
 from kindred.support import actions
+from kindred.support.forms import participant_share_form, volunteer_share_form
 from kindred.support.models import (
     Checkin,
     ContactLog,
@@ -29,6 +30,7 @@ from kindred.support.models import (
     Side,
     TaskKind,
 )
+from kindred.support.queries import ShareChoice
 from kindred.volunteers.models import VolunteerProfile
 
 pytestmark = pytest.mark.django_db
@@ -170,6 +172,7 @@ def test_the_proposal_shows_what_the_volunteer_needs_to_decide_and_nothing_more(
     # And the two ways to answer, declining without a reason and without judgment
     assert "My email (volunteer@example.org)" in html
     assert f"My phone ({VOLUNTEER_PHONE})" in html
+    assert "checked" not in html  # nothing shared unless they tick it
     assert "Declining is fine. You don't need to give a reason" in html
     assert "carries no judgment" in html
     # And nothing else about the participant: no name, contact, words, avoid list or wishes
@@ -177,6 +180,21 @@ def test_the_proposal_shows_what_the_volunteer_needs_to_decide_and_nothing_more(
         assert private not in html
     assert AVOID not in html
     assert GENDER_WISH not in html
+
+
+def test_nothing_to_share_is_ticked_for_either_side() -> None:
+    # Given both share forms, offered every detail there is
+    choices = [
+        ShareChoice(key="email", label="My email"),
+        ShareChoice(key="phone", label="My phone"),
+        ShareChoice(key="safe_times", label="When it is safe"),
+    ]
+    forms = [volunteer_share_form(choices), participant_share_form(choices, MISSING)]
+    for form in forms:
+        # When they are drawn, then every box is there and none is ticked
+        html = str(form)
+        assert html.count('type="checkbox"') == 3
+        assert "checked" not in html
 
 
 def test_opening_a_match_is_recorded_in_the_audit_log(
@@ -375,6 +393,25 @@ def test_the_active_match_shows_what_the_participant_shared(
     assert "Is this working for you?" not in html
 
 
+def test_raising_a_safety_concern_comes_first_with_the_crisis_lines_beside_it(
+    active: Match, as_volunteer: Client
+) -> None:
+    html = text_of(as_volunteer.get(page_url(active)))
+    main = html.split("<h1>Your match</h1>", 1)[1]
+    # The safety section is the first section after the heading, before how to reach them
+    sections = re.findall(r'<section[^>]*aria-labelledby="([^"]+)"', main)
+    assert sections[0] == "safety-title"
+    assert set(sections) >= {"reach-title", "contact-title", "coordinator-title", "change-title"}
+    safety = main.split("</section>", 1)[0]
+    assert "If anyone is in danger now, call 9-1-1." in safety
+    assert 'href="tel:' in safety  # the crisis lines, tap to call
+    assert f'action="{page_url(active, "volunteer_flag")}"' in safety
+    assert 'name="kind" value="safety_concern"' in safety
+    assert "Raise a safety concern</button>" in safety
+    # And only once on the page: the coordinator section points up to it
+    assert main.count('value="safety_concern"') == 1
+
+
 def test_no_name_line_when_the_participant_gave_none(
     active: Match, as_volunteer: Client, waiting: SupportRequest
 ) -> None:
@@ -507,7 +544,7 @@ def test_a_flag_becomes_a_task_for_the_coordinator(
 ) -> None:
     page = text_of(as_volunteer.get(page_url(active)))
     assert "This is beyond my competency" in page
-    assert "I have a safety concern" in page
+    assert "Raise a safety concern" in page
     assert "call 9-1-1" in page
     response = as_volunteer.post(
         page_url(active, "volunteer_flag"), {"kind": kind.value, "note": "Synthetic note."}
@@ -539,14 +576,31 @@ def test_a_flag_with_a_long_note_keeps_it_with_the_message_beside_it(
     assert not CoordinatorTask.objects.filter(match=active).exists()
 
 
-def test_a_change_of_peer_ends_the_match_and_hides_the_contact_details(
+def test_a_change_of_peer_asks_first_then_ends_the_match_and_hides_the_contact_details(
     active: Match, as_volunteer: Client
 ) -> None:
     page = text_of(as_volunteer.get(page_url(active)))
     assert "free of judgment" in page
     assert "nothing is recorded against you" in page
+    # When the volunteer asks for a change, saying why
+    first = as_volunteer.post(page_url(active, "volunteer_change"), {"reason": "Synthetic reason."})
+    # Then they are shown what will happen, with their reason kept in the form, and nothing ends
+    html = text_of(first)
+    assert first.status_code == 200
+    assert "The match ends now." in html
+    assert "They read only “We are finding you a new peer”." in html
+    assert "This cannot be undone." in html
+    assert re.search(r'<textarea name="reason"[^>]*>\s*Synthetic reason\.</textarea>', html)
+    assert 'name="confirm" value="yes"' in html
+    assert f'href="{page_url(active)}">No, keep this match and go back</a>' in html
+    active.refresh_from_db()
+    assert active.status == MatchStatus.ACTIVE
+    assert not CoordinatorTask.objects.filter(kind=TaskKind.CHANGE_OF_PEER).exists()
+    # When they confirm
     response = as_volunteer.post(
-        page_url(active, "volunteer_change"), {"reason": "Synthetic reason."}, follow=True
+        page_url(active, "volunteer_change"),
+        {"reason": "Synthetic reason.", "confirm": "yes"},
+        follow=True,
     )
     html = text_of(response)
     active.refresh_from_db()

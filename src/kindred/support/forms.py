@@ -11,7 +11,9 @@ from datetime import date
 from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from kindred.support.models import CheckinAnswer, ContactMode, TaskKind
 from kindred.support.queries import ShareChoice
@@ -73,8 +75,10 @@ def volunteer_share_form(choices: list[ShareChoice], data: Any = None) -> ShareF
         data,
         choices=choices,
         label="What they will see, once they say yes too",
-        help_text=(
-            "Until they say yes, they see none of it. Choose at least one way they can reach you."
+        # No initial value: nothing is shared unless the volunteer ticks it.
+        help_text=_(
+            "Tick what they may see; nothing is shared unless you tick it. Until they say yes, "
+            "they see none of it. Choose at least one way they can reach you."
         ),
         missing="Choose at least one way they can reach you.",
     )
@@ -91,12 +95,13 @@ def participant_share_form(
         data,
         choices=choices,
         label="What your peer will see",
-        help_text=(
-            "Untick anything you would rather keep to yourself. Your peer sees only what is "
-            "ticked. Choose at least one way they can reach you."
+        # Nothing is ticked for them: sharing is a choice the participant makes, box by box.
+        help_text=_(
+            "Tick what your peer may see; nothing is shared unless you tick it. Choose at "
+            "least one way they can reach you."
         ),
         missing="Choose at least one way your peer can reach you.",
-        initial={"share": [choice.key for choice in choices], "match": match_id},
+        initial={"match": match_id},
     )
 
 
@@ -192,6 +197,17 @@ class FlagForm(forms.Form):
         "What would you like the coordinator to know?",
         "Only the program's staff see this. Please keep it brief.",
     )
+
+
+# The name and value of the button that confirms an irreversible step (a change of peer).
+CONFIRM = "confirm"
+CONFIRMED = "yes"
+
+
+def confirmed(data: QueryDict) -> bool:
+    """Whether the person pressed the confirm button of the second step. The first step only
+    shows what will happen; nothing changes until this is true."""
+    return data.get(CONFIRM) == CONFIRMED
 
 
 class ChangeForm(forms.Form):

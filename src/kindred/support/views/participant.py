@@ -6,6 +6,10 @@ Like every page under /my/, these work on the signed-in participant's own reques
 said yes the participant learns nothing about them; they never see the volunteer's last name;
 after a change they are told only that a new peer is being found. Forms carry the id of the
 match the participant was shown, so an answer is never applied to a different proposal.
+
+A different peer ends the match for good, so it takes two steps: the first POST shows what will
+happen (the reason typed comes back in the form, never in a URL); only the confirming POST calls
+the action. Nothing to share is ticked for them: they choose, box by box.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from kindred.support.forms import (
     MatchIdForm,
     ParticipantChangeForm,
     ParticipantCheckinForm,
+    confirmed,
     participant_share_form,
 )
 from kindred.support.models import Match, MatchStatus, Side
@@ -81,6 +86,7 @@ def _render(
     share_form: Any = None,
     checkin_form: ParticipantCheckinForm | None = None,
     change_form: ParticipantChangeForm | None = None,
+    confirm_change: bool = False,
 ) -> HttpResponse:
     shown = match if match is not None and match.status in SHOWN else None
     context: dict[str, Any] = {"support_request": support_request, "match": shown}
@@ -112,6 +118,7 @@ def _render(
             or ParticipantCheckinForm(initial={"match": shown.pk}, auto_id="checkin_%s"),
             change_form=change_form
             or ParticipantChangeForm(initial={"match": shown.pk}, auto_id="change_%s"),
+            confirm_change=confirm_change,
         )
     return render(request, TEMPLATE, context)
 
@@ -203,7 +210,8 @@ def checkin(request: HttpRequest) -> HttpResponse:
 
 @allow(PARTICIPANT)
 def change(request: HttpRequest) -> HttpResponse:
-    """A different peer, at any time and free of judgment; the peer is not told why."""
+    """A different peer, at any time and free of judgment; the peer is not told why. The first
+    POST shows what will happen; only the confirming one ends the match."""
     if request.method != "POST":
         return _back()
     support_request = own_request(request)
@@ -213,6 +221,8 @@ def change(request: HttpRequest) -> HttpResponse:
     form = ParticipantChangeForm(request.POST, auto_id="change_%s")
     if not form.is_valid():
         return _render(request, support_request, match, change_form=form)
+    if not confirmed(request.POST):
+        return _render(request, support_request, match, change_form=form, confirm_change=True)
     try:
         actions.request_change_of_peer(
             match, side=Side.PARTICIPANT, reason=form.cleaned_data["reason"]

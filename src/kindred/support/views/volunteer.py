@@ -1,6 +1,11 @@
 """A match as the volunteer sees it: a proposal to answer, then the active match (how to reach
 the participant, the contact log, the check-in, flags to the coordinator, a change of peer).
 
+Saying yes needs two-step sign-in: it leads to a participant's contact details, which a guessed
+or stolen password alone must never reveal. Declining never needs it. A change of peer ends the
+match for good, so it takes two steps: the first shows what will happen, and only the confirming
+POST (which carries the reason typed, never in a URL) calls the action.
+
 Every match is fetched through `queries.matches_of_volunteer`, so another volunteer's match is
 the same 404 as one that does not exist. Each page that shows a match records a VIEW in the
 audit log; each change goes through an action, which records its own entry. A refusal from an
@@ -16,7 +21,9 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from kindred.accounts.middleware import has_second_factor
 from kindred.accounts.models import AuthenticatedRequest, Role
 from kindred.confidential import audit
 from kindred.confidential.access import allow, get_for, roles
@@ -27,11 +34,13 @@ from kindred.support.forms import (
     CheckinForm,
     ContactLogForm,
     FlagForm,
+    confirmed,
     volunteer_share_form,
 )
 from kindred.support.models import Match, MatchStatus, Side, TaskKind
 
 TEMPLATE = "support/volunteer/match.html"
+CONFIRM_CHANGE_TEMPLATE = "support/volunteer/confirm_change.html"
 LAPSED = "The time to answer this proposal has passed."
 NOT_ACTIVE = "This match is no longer active."
 FLAG_THANKS = {
@@ -42,6 +51,13 @@ FLAG_THANKS = {
         "Thank you. Your coordinator will be told at once. If anyone is in danger now, call 9-1-1."
     ),
 }
+
+
+def _needs_second_factor() -> str:
+    return _(
+        "Before you can say yes, please set up two-step sign-in. The proposal is still "
+        "waiting for your answer."
+    )
 
 
 def _own_match(request: AuthenticatedRequest, match_id: UUID) -> Match:
@@ -91,6 +107,7 @@ def _render(
     if status == MatchStatus.AWAITING_VOLUNTEER:
         choices = queries.volunteer_share_choices(match.volunteer)
         context["share_form"] = share_form or volunteer_share_form(choices)
+        context["needs_second_factor"] = not has_second_factor(request.user)
     if status == MatchStatus.ACTIVE:
         today = timezone.localdate()
         flag_forms = {
@@ -141,6 +158,11 @@ def answer(request: AuthenticatedRequest, match_id: UUID) -> HttpResponse:
     if choice not in ("accept", "decline"):
         return _back(match.pk)
     accept = choice == "accept"
+    if accept and not has_second_factor(request.user):
+        # Refused here, not only hidden on the page: a saved form or a crafted POST is no way
+        # round it. The proposal stays open, so they can set it up and come back in time.
+        messages.warning(request, _needs_second_factor())
+        return _back(match.pk)
     shares: dict[str, str] = {}
     if accept and match.status == MatchStatus.AWAITING_VOLUNTEER:
         form = volunteer_share_form(queries.volunteer_share_choices(match.volunteer), request.POST)
@@ -240,7 +262,8 @@ def flag(request: AuthenticatedRequest, match_id: UUID) -> HttpResponse:
 
 @allow(roles(Role.VOLUNTEER))
 def change(request: AuthenticatedRequest, match_id: UUID) -> HttpResponse:
-    """A change of peer, free of judgment; the reason (optional) is for staff only."""
+    """A change of peer, free of judgment; the reason (optional) is for staff only. The first
+    POST shows what will happen; only the confirming one ends the match."""
     if request.method != "POST":
         return _not_a_post()
     match = _own_match(request, match_id)
@@ -249,6 +272,10 @@ def change(request: AuthenticatedRequest, match_id: UUID) -> HttpResponse:
     form = ChangeForm(request.POST, auto_id="change_%s")
     if not form.is_valid():
         return _render(request, match, change_form=form)
+    if not confirmed(request.POST):
+        # Nothing about the participant is on this page (only the volunteer's own words), so
+        # there is no view of the match to record.
+        return render(request, CONFIRM_CHANGE_TEMPLATE, {"match": match, "change_form": form})
     try:
         actions.request_change_of_peer(
             match, side=Side.VOLUNTEER, reason=form.cleaned_data["reason"], by=request.user

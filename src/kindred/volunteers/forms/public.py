@@ -18,8 +18,8 @@ from kindred.volunteers.models import IDENTITY_FLAGS, MemberType, PracticeSettin
 from kindred.web.form_fields import (
     ChoiceById,
     ChoicesById,
+    PhoneNumberField,
     Section,
-    TelInput,
     choice,
     text_field,
 )
@@ -64,10 +64,9 @@ class ApplicationForm(forms.Form):
         },
     )
     email.widget.attrs["autocomplete"] = "email"
-    phone = text_field(
-        "Phone number", 40, what="your phone number", required=False, widget=TelInput()
-    )
-    phone.widget.attrs["autocomplete"] = "tel"
+    # Checked with libphonenumber (Canada by default) and kept in one format, so the coordinator
+    # can call it and every page shows it alike; the error says what to fix.
+    phone = PhoneNumberField(label="Phone number", what="your phone number", required=False)
 
     member_type = forms.ChoiceField(
         choices=MemberType.choices,
