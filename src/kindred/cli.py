@@ -1,7 +1,8 @@
 """The `kindred` command: Django's manage.py with Kindred's settings.
 
 `kindred create_keyring PATH` runs before settings load, because production settings refuse to
-load without a keyring. `kindred demo` turns debug mode on unless KINDRED_DEBUG says otherwise.
+load without a keyring. `kindred demo` turns debug mode on unless KINDRED_DEBUG says otherwise or
+DATABASE_URL names a database; `kindred seed_demo` never does (set KINDRED_DEBUG=1).
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv if argv is None else argv)
     if len(args) > 1 and args[1] == "create_keyring":
         return _create_keyring(args[2:])
-    if len(args) > 1 and args[1] in ("demo", "demo_code"):
+    if len(args) > 1 and args[1] in ("demo", "demo_code") and "DATABASE_URL" not in os.environ:
+        # Only against the default SQLite file under the data directory: where DATABASE_URL
+        # names a database (perhaps the production one), debug mode must be asked for by name.
         os.environ.setdefault("KINDRED_DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kindred.settings")
     from django.core.management import execute_from_command_line

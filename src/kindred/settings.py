@@ -35,7 +35,18 @@ KEYRING_PATH = env_path("KINDRED_KEYRING", DATA_DIR / "keyring.json")
 if DEBUG:
     if not SECRET_KEY:
         SECRET_KEY = _generated_secret(DATA_DIR / "secret_key", secrets.token_urlsafe(64))
-    if not KEYRING_PATH.exists():
+    if "KINDRED_KEYRING" in os.environ:
+        # A keyring someone named is never replaced: a typo in the path, or a keyring not yet
+        # restored from backup, would otherwise start the app with fresh keys that open nothing
+        # already stored, and sign new audit entries no one can check against the real key.
+        try:
+            keyring_file.load(KEYRING_PATH)
+        except keyring_file.KeyringError as error:
+            raise ImproperlyConfigured(
+                f"KINDRED_KEYRING: {error}. Kindred makes a keyring only at the default path "
+                "under KINDRED_DATA_DIR, never at one you named (use `kindred create_keyring`)."
+            ) from None
+    elif not KEYRING_PATH.exists():
         keyring_file.create(KEYRING_PATH)
 else:
     if len(SECRET_KEY) < 50:
@@ -144,7 +155,13 @@ SQLITE_PATH = DATA_DIR / "kindred.sqlite3"
 _database_url = env_str("DATABASE_URL")
 if _database_url:
     try:
-        DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+        # Health checks: a connection kept open (CONN_MAX_AGE) is tested before a request uses
+        # it, so a restarted PostgreSQL costs a reconnect instead of a 500 on the next request.
+        DATABASES = {
+            "default": dj_database_url.parse(
+                _database_url, conn_max_age=60, conn_health_checks=True
+            )
+        }
     except ValueError:
         raise ImproperlyConfigured(
             "DATABASE_URL is not a database URL Kindred understands."
@@ -167,8 +184,13 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # Connections are not kept between requests on SQLite (CONN_MAX_AGE 0); the check
+            # is on anyway, so both databases behave alike if that ever changes.
+            "CONN_HEALTH_CHECKS": True,
         }
     }
+    # The database file and its -wal/-shm companions are made readable by their owner only:
+    # kindred.confidential.database_files does it each time a connection opens.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared between processes (rate limits, allauth's stashes): the database, so nothing that
@@ -193,8 +215,11 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
+    # Django's bundled list of about 20,000 common breached passwords.
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # How guessable it is (zxcvbn): refuses "Summer2026!!" and "P@ssw0rd2026" with advice.
+    {"NAME": "kindred.accounts.passwords.GuessabilityValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "start"
@@ -206,6 +231,10 @@ ACCOUNT_EMAIL_VERIFICATION = "none"  # accounts are made by staff, never by sign
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# A password reset for an address with no account sends nothing (allauth would otherwise email
+# the address to say it has no account): the page reads the same either way, and no mail goes to
+# a stranger's inbox because someone typed their address.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Kindred: "
@@ -239,6 +268,12 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+# Flash messages live in the session (the database), never in a cookie of their own: one cookie
+# fewer to prefix, and a message never travels in the browser's cookie jar.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Cookie names get this prefix in production (below). Any cookie Kindred sets itself should be
+# named f"{COOKIE_PREFIX}kindred-…" and be Secure, on path "/", with no Domain.
+COOKIE_PREFIX = ""
 
 # --- Transport and headers -----------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -250,12 +285,22 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("KINDRED_HSTS_SECONDS", 63072000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("KINDRED_HSTS_PRELOAD", default=False)
-    # __Host- cookies: Secure, path /, no Domain: no sibling host can set or read them.
+    # __Host- cookies: Secure, path /, no Domain: no sibling host can set or read them. Every
+    # cookie the app can set is named here, including those no page sets today (the language
+    # cookie, allauth's "trust this browser" cookie), so none can appear later without the prefix.
+    COOKIE_PREFIX = "__Host-"
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SESSION_COOKIE_NAME = "__Host-kindred-session"
-    CSRF_COOKIE_NAME = "__Host-kindred-csrf"
+    LANGUAGE_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = f"{COOKIE_PREFIX}kindred-session"
+    CSRF_COOKIE_NAME = f"{COOKIE_PREFIX}kindred-csrf"
+    LANGUAGE_COOKIE_NAME = f"{COOKIE_PREFIX}kindred-language"
+    LANGUAGE_COOKIE_HTTPONLY = True
+    LANGUAGE_COOKIE_SAMESITE = "Lax"
+    MFA_TRUST_COOKIE_NAME = f"{COOKIE_PREFIX}kindred-mfa-trust"
     MFA_TRUST_COOKIE_SECURE = True
+    MFA_TRUST_COOKIE_PATH = "/"
+    MFA_TRUST_COOKIE_DOMAIN = None
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # HSTS preload is opt-in (KINDRED_HSTS_PRELOAD): a domain on the browsers' preload list is slow to
 # take off it, so the deployer decides, and `check --deploy` does not fail on the default.

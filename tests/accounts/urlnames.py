@@ -8,6 +8,14 @@ from django.urls import URLResolver, get_resolver, reverse
 # must answer a wrong key calmly. "{program}" stands for the id of a program the test created.
 SAMPLE_KWARGS: dict[str, dict[str, str]] = {
     "programs:detail": {"program_id": "{program}"},
+    **{
+        f"programs:{name}": {"program_id": "{program}"}
+        for name in ("contact_edit", "crisis_lines", "crisis_line_new")
+    },
+    **{
+        f"programs:{name}": {"program_id": "{program}", "line_id": "{line}"}
+        for name in ("crisis_line_edit", "crisis_line_remove", "crisis_line_move")
+    },
     "account_confirm_email": {"key": "not-a-real-key"},
     "account_reset_password_from_key": {"uidb36": "1z", "key": "set-password"},
     "mfa_remove_webauthn": {"pk": "1"},
@@ -40,6 +48,7 @@ DUMMY_SAMPLES = {
     "volunteer": "00000000-0000-4000-8000-000000000000",
     "debrief": "00000000-0000-4000-8000-000000000000",
     "topic": "999999",
+    "line": "999999",
     "request": "00000000-0000-4000-8000-000000000000",
     "concern": "00000000-0000-4000-8000-000000000000",
     "match": "00000000-0000-4000-8000-000000000000",

@@ -59,7 +59,8 @@ def test_demo_prints_sign_ins_and_loads_data_once(settings) -> None:
     assert (User.objects.count(), Membership.objects.count(), Program.objects.count()) == counts
     assert AuditEntry.objects.count() == entries
     assert counts[2] == 2
-    assert Authenticator.objects.filter(type=Authenticator.Type.TOTP).count() == 4
+    # The four staff and the demo volunteer (who must have one to accept a proposal)
+    assert Authenticator.objects.filter(type=Authenticator.Type.TOTP).count() == 5
 
 
 def test_demo_refuses_without_debug_mode(settings) -> None:
@@ -89,7 +90,8 @@ def test_demo_code_serves_only_demo_accounts_in_debug(settings) -> None:
         run("demo_code", "coordinator@example.org")
 
 
-def test_seed_demo_is_idempotent_and_encrypts_names() -> None:
+def test_seed_demo_is_idempotent_and_encrypts_names(settings) -> None:
+    settings.DEBUG = True
     out = run("seed_demo", "--volunteers", "25", "--requests", "5", "--seed", "9")
     assert "volunteers: 25 created" in out
     assert "requests: 5 created, 0 already there" in out
@@ -142,7 +144,8 @@ def test_the_demo_shows_requests_in_every_triage_status_and_a_concern(settings) 
     assert movers == {"coordinator@example.org", None}
 
 
-def test_seed_demo_stores_requests_in_every_status_without_passphrases() -> None:
+def test_seed_demo_stores_requests_in_every_status_without_passphrases(settings) -> None:
+    settings.DEBUG = True
     # Given seeded requests, stored twice with the same seed
     out = run("seed_demo", "--volunteers", "0", "--requests", "120", "--seed", "3")
     again = run("seed_demo", "--volunteers", "0", "--requests", "130", "--seed", "3")

@@ -7,4 +7,4 @@ class ConfidentialConfig(AppConfig):
     verbose_name = "Confidential core"
 
     def ready(self) -> None:
-        from kindred.confidential import signals  # noqa: F401  (connects receivers)
+        from kindred.confidential import database_files, signals  # noqa: F401  (receivers)

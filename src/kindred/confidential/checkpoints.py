@@ -44,6 +44,12 @@ class Verdict:
     first_bad_seq: int | None = None
     reason: str = ""
     checkpoints: int = 0
+    # True when nothing in the log or its checkpoints was signed with this keyring's audit key:
+    # the keyring is most likely not this installation's, which is not evidence of tampering.
+    wrong_key: bool = False
+
+
+WRONG_KEY = "this keyring's audit key did not sign this log"
 
 
 def checkpoint_dir() -> Path:
@@ -103,10 +109,40 @@ def latest_checkpoint() -> Checkpoint | None:
     return checkpoints[-1] if checkpoints else None
 
 
+def _signed_with(audit_key: bytes, checkpoints: list[Checkpoint]) -> bool:
+    """Whether this audit key signed anything here: an entry of the log or a checkpoint.
+
+    Someone without the key who edits, deletes or forges entries breaks those entries only;
+    every entry they did not touch still verifies under the right key. Under another key none
+    does. So a log (and checkpoints) in which not one entry verifies was not written with this
+    key: either the keyring is not this installation's, or the whole log was replaced, and
+    both are worth a different message than "entry 1 was edited". The first entry settles it
+    in the usual case; the scan goes on only while entries fail.
+    """
+    for checkpoint in checkpoints:
+        if crypto.signature_matches(audit_key, checkpoint.message(), checkpoint.signature):
+            return True
+    if not checkpoints and not AuditEntry.objects.exists():
+        return True  # nothing signed yet, so nothing to disagree with
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+        if audit.compute_hash(entry) == entry.entry_hash:
+            return True
+    return False
+
+
 def verify_chain() -> Verdict:
     """Walk the chain in order; the first entry that breaks it is named by its sequence number."""
     audit_key = keys.current_keyring().audit_key
     checkpoints = read_checkpoints()
+    if not _signed_with(audit_key, checkpoints):
+        return Verdict(
+            False,
+            0,
+            None,
+            f"{WRONG_KEY}. Check that KINDRED_KEYRING names this installation's keyring; if it "
+            "does, no entry was written with it, and the whole log was replaced.",
+            wrong_key=True,
+        )
     for checkpoint in checkpoints:
         if not crypto.signature_matches(audit_key, checkpoint.message(), checkpoint.signature):
             return Verdict(

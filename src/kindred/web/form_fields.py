@@ -103,7 +103,7 @@ class PhoneNumberField(forms.CharField):
 
     def to_python(self, value: Any) -> str:
         text = super().to_python(value)
-        if text in self.empty_values:
+        if not text:
             return ""
         return normalise_phone_number(text, what=self.what)
 

@@ -8,7 +8,10 @@ from kindred.confidential.checkpoints import checkpoint_dir, verify_chain
 
 
 class Command(BaseCommand):
-    help = "Check the audit chain and its checkpoints; exit 1 naming the first bad entry."
+    help = (
+        "Check the audit chain and its checkpoints; exit 1 naming the first bad entry, or 2 when "
+        "the keyring's audit key did not sign this log."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         verdict = verify_chain()
@@ -20,6 +23,10 @@ class Command(BaseCommand):
                     "the log would go unnoticed. Schedule `kindred audit_checkpoint`."
                 )
             return
+        if verdict.wrong_key:
+            # Not "broken at sequence number 1": a keyring mix-up is not tampering.
+            self.stderr.write(f"audit log not verified: {verdict.reason}")
+            raise SystemExit(2)
         self.stderr.write(
             f"audit log broken at sequence number {verdict.first_bad_seq}: {verdict.reason}"
         )

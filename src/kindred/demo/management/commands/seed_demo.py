@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
@@ -20,6 +21,13 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=7)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            # Like `kindred demo`: thousands of fictional people must never land in a real
+            # program's database, where they would be matched with real participants.
+            raise CommandError(
+                "kindred seed_demo loads fictional people: it runs only with KINDRED_DEBUG=1, "
+                "never against a production database."
+            )
         if options["volunteers"] < 0 or options["requests"] < 0:
             raise CommandError("--volunteers and --requests must be zero or more")
         program, _ = loading.ensure_programs()
