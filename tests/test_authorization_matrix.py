@@ -21,7 +21,8 @@ from kindred.accounts.models import User
 from kindred.confidential.models import AuditAction, AuditEntry
 from kindred.intake.actions import change_status, submit_concern
 from kindred.intake.models import SupportRequest, TriageStatus
-from kindred.programs.models import Program
+from kindred.programs.actions import add_crisis_line
+from kindred.programs.models import CrisisLine, Program
 from kindred.support.actions import (
     answer_as_participant,
     answer_as_volunteer,
@@ -82,6 +83,12 @@ contact                              200    200    200    200    200    200    2
 privacy                              200    200    200    200    200    200    200    200    200
 accessibility                        200    200    200    200    200    200    200    200    200
 leave_safely                         200    200    200    200    200    200    200    200    200
+programs:contact_edit                login  403    403    403    403    200    403    403    login
+programs:crisis_lines                login  403    403    200    404    200    403    403    login
+programs:crisis_line_new             login  403    403    403    403    200    403    403    login
+programs:crisis_line_edit            login  403    403    403    403    200    403    403    login
+programs:crisis_line_remove          login  403    403    403    403    200    403    403    login
+programs:crisis_line_move            login  403    403    403    403    405    403    403    login
 healthz                              200    200    200    200    200    200    200    200    200
 # Sign-in router and one's own account
 start                                login  vol    vol    staff  staff  staff  report oper   login
@@ -266,6 +273,11 @@ def samples(
         "concern": str(concern.pk),
         "match": str(match.pk),
         "task": str(task.pk),
+        "line": str(
+            add_crisis_line(
+                CrisisLine(program=profile.program, name="Evening line", number="403-555-0142")
+            ).pk
+        ),
     }
 
 

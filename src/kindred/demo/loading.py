@@ -34,7 +34,7 @@ from kindred.intake.models import (
     TriageStatus,
 )
 from kindred.programs import actions as program_actions
-from kindred.programs.models import Program
+from kindred.programs.models import CrisisLine, Program
 from kindred.support import actions as support_actions
 from kindred.support.models import Checkin, CoordinatorTask, Match, Side, TaskKind
 from kindred.topics.actions import ensure_seed_topics
@@ -83,7 +83,7 @@ DEMO_STAFF = (
         "MJXWC4TEMRSW233DN5ZGIZLN",
     ),
     ("operator@example.org", "Corvin Copperkettle", Role.OPERATOR, "N5YGK4TBORXXEZDFNVXWG33P"),
-    ("volunteer@example.org", "Wren Thornbury", Role.VOLUNTEER, None),
+    ("volunteer@example.org", "Wren Thornbury", Role.VOLUNTEER, "OZXWY5LOORSWK4RNMRSW23ZB"),
 )
 
 
@@ -97,7 +97,38 @@ def ensure_programs() -> tuple[Program, Program]:
     ).first() or program_actions.create_program(
         name="Informal Conversations", kind="informal", eligible_groups=["lawyers", "judges"]
     )
+    ensure_demo_public_contact(formal, informal)
     return formal, informal
+
+
+# The demo's own line and contact details: fictional, and labelled so (555-01xx numbers are
+# reserved for fiction; example.org addresses reach nobody). A real program sets its own in
+# Staff → the program → crisis lines and public contact; nothing here is a default for one.
+DEMO_CRISIS_LINE = {
+    "name": "After-hours support line (demo)",
+    "number": "1-800-555-0199",
+    "can_call": True,
+    "can_text": True,
+    "hours": "Any time, day or night (a fictional number for the demo)",
+}
+
+
+def ensure_demo_public_contact(formal: Program, informal: Program) -> None:
+    """Once: the formal program gets the demo line and demo contact details; the informal one
+    an email address only, so the demo also shows a program with no line of its own."""
+    if not formal.crisis_lines.exists():
+        program_actions.add_crisis_line(CrisisLine(program=formal, **DEMO_CRISIS_LINE))
+    if not (formal.contact_phone or formal.contact_email):
+        formal.contact_phone = "+1 403-555-0100"
+        formal.contact_email = "peer.support.demo@example.org"
+        formal.contact_hours = "Monday to Friday, 8:30 am to 4:30 pm, Mountain Time (demo)"
+        formal.contact_address = "\n".join(
+            ("Peer Support (demo)", "100 Example Avenue SW, Suite 000", "Calgary, Alberta")
+        )
+        program_actions.update_public_contact(formal)
+    if not (informal.contact_phone or informal.contact_email):
+        informal.contact_email = "informal.conversations.demo@example.org"
+        program_actions.update_public_contact(informal)
 
 
 def ensure_demo_staff(program: Program) -> list[DemoSignIn]:
@@ -618,7 +649,7 @@ DEMO_CONCERNS: tuple[tuple[float, dict[str, Any]], ...] = (
 
 
 # Printed by `kindred demo` (debug mode only), like DEMO_PASSWORD.
-DEMO_PARTICIPANT_PASSPHRASE = "maple harbour quiet lantern meadow"  # noqa: S105  # nosec B105
+DEMO_PARTICIPANT_PASSPHRASE = "maple meadow lantern otter breeze teacup"  # noqa: S105  # nosec B105
 
 
 def demo_requests_by_name(program: Program) -> dict[str, SupportRequest]:
