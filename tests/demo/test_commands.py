@@ -61,6 +61,8 @@ def test_demo_prints_sign_ins_and_loads_data_once(settings) -> None:
     assert counts[2] == 2
     # The four staff and the demo volunteer (who must have one to accept a proposal)
     assert Authenticator.objects.filter(type=Authenticator.Type.TOTP).count() == 5
+    # And every demo program has someone to alert: the deploy check passes on the demo
+    run("check", "--database", "default")
 
 
 def test_demo_refuses_without_debug_mode(settings) -> None:
