@@ -121,12 +121,10 @@ def test_a_danger_now_concern_from_a_busy_address_is_stored_and_alerted(
 
 # --- The whole installation flooded -------------------------------------------------------------
 
-# The issue asks for 1,000. While passphrases are hashed with Argon2 in tests, 1,000 took about
-# 290 s here and 200 take about 25 s, so the flood is 200; raise it to 1,000 once tests use the
-# cheap hasher and it runs in about a minute.
-FLOOD = 200
+# As the issue asks: 1,000 (passphrases use the configured cheap hasher in tests).
+FLOOD = 1000
 URGENT_EVERY = 8  # 25 real urgent requests among them
-SECONDS_BETWEEN = 1  # the flood lasts a little over 3 minutes: well inside one alert window
+SECONDS_BETWEEN = 1  # the flood lasts about 17 minutes: several alert windows
 
 
 def test_a_flood_from_many_addresses_closes_nothing_and_every_urgent_request_reaches_staff(
@@ -170,7 +168,10 @@ def test_a_flood_from_many_addresses_closes_nothing_and_every_urgent_request_rea
         combined = [at for at, message in to_them if COMBINED in message.body]
         assert combined, address  # the flood was noticed and coalesced
         individual = [at for at, message in to_them if COMBINED not in message.body]
-        assert len(individual) <= alerts.FLOOD_THRESHOLD, address  # all within one window
+        # in any 5 minutes, at most the threshold of individual alerts
+        for start in individual:
+            in_window = [at for at in individual if start <= at < start + alerts.FLOOD_WINDOW]
+            assert len(in_window) <= alerts.FLOOD_THRESHOLD, address
         for earlier, later in itertools.pairwise(combined):
             assert later - earlier >= alerts.FLOOD_WINDOW, address
     # And the whole flood ran in reasonable time (say so in the report if it does not)
