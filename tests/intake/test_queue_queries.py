@@ -170,8 +170,8 @@ def test_what_needs_a_person_now_comes_first_and_a_request_with_a_peer_is_not_li
         SupportRequest.prepare_for_bulk_create([item])
         SupportRequest.objects.bulk_create([item])
 
-    make("CONT-OLD", 90, TriageStatus.AWAITING_MATCH, urgent=False, contacted=True)
-    make("CONT-URG", 5, TriageStatus.CONTACTED, urgent=True, contacted=True)
+    make("CNT-OLD", 90, TriageStatus.AWAITING_MATCH, urgent=False, contacted=True)
+    make("CNT-URG", 5, TriageStatus.CONTACTED, urgent=True, contacted=True)
     make("NEW-OLD", 50, TriageStatus.NEW, urgent=False, contacted=False)
     make("NEW-YNG", 2, TriageStatus.NEW, urgent=False, contacted=False)
     make("URG-NEW", 1, TriageStatus.NEW, urgent=True, contacted=False)
@@ -187,8 +187,8 @@ def test_what_needs_a_person_now_comes_first_and_a_request_with_a_peer_is_not_li
         "URG-NEW",
         "NEW-OLD",
         "NEW-YNG",
-        "CONT-URG",
-        "CONT-OLD",
+        "CNT-URG",
+        "CNT-OLD",
     ]
     assert "Waiting for a peer: new, contacted or awaiting a match" in response.content.decode()
     proposed = client_as("coordinator").get(QUEUE_URL, {"status": "proposed"})
