@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from kindred.confidential import views as confidential_views
 from kindred.confidential.access import PUBLIC, allow_patterns
+from kindred.programs.views import public as program_public
 from kindred.web import views as web_views
 
 urlpatterns = [
@@ -22,7 +23,11 @@ urlpatterns = [
     ),
     path("staff/", web_views.staff_home, name="staff_home"),
     path("staff/programs/", include("kindred.programs.urls")),
-    path("", include("kindred.programs.public_urls")),
+    # The public pages about the program (short names, no namespace: every footer links them).
+    path("contact/", program_public.contact, name="contact"),
+    path("privacy/", program_public.privacy, name="privacy"),
+    path("accessibility/", program_public.accessibility, name="accessibility"),
+    path("leave-safely/", program_public.leave_safely, name="leave_safely"),
     path("staff/audit/", confidential_views.audit_log, name="audit_log"),
     path("", include("kindred.volunteers.urls")),
     path("", include("kindred.intake.urls")),
