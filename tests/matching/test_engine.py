@@ -133,7 +133,9 @@ def brute_force(scores: np.ndarray, capacity: list[int]) -> int:
 
 
 @given(instances(max_requests=1, max_volunteers=30), st.integers(1, 40))
-def test_rank_never_returns_a_volunteer_breaking_a_hard_constraint(instance, k) -> None:
+def test_rank_never_returns_a_volunteer_breaking_a_hard_constraint(
+    instance: tuple[list[Request], list[Volunteer]], k: int
+) -> None:
     (request,), people = instance
     pop = Population.from_volunteers(people)
     ranked = rank(request, pop, k)
@@ -148,7 +150,9 @@ def test_rank_never_returns_a_volunteer_breaking_a_hard_constraint(instance, k) 
 
 
 @given(instances(max_requests=1, max_volunteers=12))
-def test_explanation_adds_up_to_the_score_rank_reports(instance) -> None:
+def test_explanation_adds_up_to_the_score_rank_reports(
+    instance: tuple[list[Request], list[Volunteer]],
+) -> None:
     (request,), people = instance
     pop = Population.from_volunteers(people)
     ranked = dict(rank(request, pop, len(people)))
@@ -166,7 +170,9 @@ def test_explanation_adds_up_to_the_score_rank_reports(instance) -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(instances(), st.integers(1, 4))
-def test_assign_is_feasible_optimal_and_never_below_greedy(instance, candidates) -> None:
+def test_assign_is_feasible_optimal_and_never_below_greedy(
+    instance: tuple[list[Request], list[Volunteer]], candidates: int
+) -> None:
     asks, people = instance
     pop = Population.from_volunteers(people)
     plan = assign(asks, pop, candidates=candidates)
@@ -186,7 +192,7 @@ def test_assign_is_feasible_optimal_and_never_below_greedy(instance, candidates)
 
 @settings(max_examples=30, deadline=None)
 @given(instances(max_requests=8, max_volunteers=10))
-def test_same_input_same_output(instance) -> None:
+def test_same_input_same_output(instance: tuple[list[Request], list[Volunteer]]) -> None:
     asks, people = instance
     pop = Population.from_volunteers(people)
     assert assign(asks, pop) == assign(asks, Population.from_volunteers(people))
@@ -217,12 +223,19 @@ def test_a_larger_batch_is_certified_against_a_second_exact_method() -> None:
         for _ in range(120)
     ]
     pop = Population.from_volunteers(people)
-    # Scarce volunteers and only two candidates each: the dual check must widen the graph.
-    plan = assign(asks, pop, candidates=2)
+    # Scarce volunteers, only two candidates each and none taken from the volunteers' side:
+    # the dual check must widen the graph.
+    plan = assign(asks, pop, candidates=2, volunteer_candidates=None)
     assert plan.certified
     assert plan.rounds > 1
     assert plan.total_score == optimum_dense(asks, pop)
     assert violations(asks, pop, plan) == 0
+    # With the volunteers' side (the default) the requests they would take are there from the
+    # start: the same optimum in one round.
+    one_round = assign(asks, pop, candidates=2)
+    assert one_round.rounds == 1
+    assert one_round.certified
+    assert one_round.total_score == plan.total_score
 
 
 def test_explanations_read_as_plain_sentences() -> None:
