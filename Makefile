@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install install-test demo test lint bench lock clean
+.PHONY: install install-test install-bench demo test lint bench lock clean
 
 # Runtime dependencies, pinned with hashes by requirements/lock.txt.
 $(BIN)/kindred: pyproject.toml requirements/lock.txt
@@ -30,12 +30,20 @@ test: install-test
 	$(BIN)/python -m pytest
 
 lint: install-test
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 	KINDRED_DEBUG=1 KINDRED_DATA_DIR=var/lint $(BIN)/mypy
 	$(BIN)/bandit -q -c pyproject.toml -r src
+	$(BIN)/lint-imports
 
-bench: install
+# The bench's reference solver (OR-Tools), pinned with hashes by requirements/bench-lock.txt.
+$(VENV)/.bench-installed: $(BIN)/kindred requirements/bench-lock.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/bench-lock.txt
+	touch $@
+
+install-bench: $(VENV)/.bench-installed
+
+bench: install-bench
 	$(BIN)/python bench/confidential.py
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/matching_pages.py
@@ -45,6 +53,7 @@ lock:
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet -o requirements/lock.txt
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet --extra test -o requirements/test-lock.txt
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet --extra bench -o requirements/bench-lock.txt
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
