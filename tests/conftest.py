@@ -23,6 +23,7 @@ from kindred.programs.models import Program
 from kindred.topics.actions import ensure_seed_topics
 from kindred.topics.models import Topic
 from kindred.volunteers import actions as volunteer_actions
+from kindred.volunteers import pool
 from kindred.volunteers.models import ScreeningItem, TrainingModule, VolunteerProfile
 
 PASSWORD = "correct horse battery staple"
@@ -96,6 +97,7 @@ def make_volunteer(
     if status != "applied" or user is not None:
         VolunteerProfile.objects.filter(pk=volunteer.pk).update(status=status, user=user)
         volunteer.refresh_from_db()
+        pool.refresh(volunteer)  # the update above bypassed the actions that keep the pool
     return volunteer
 
 
@@ -114,6 +116,7 @@ def make_matchable(volunteer: VolunteerProfile, by: User) -> VolunteerProfile:
     if volunteer.status != "active":
         VolunteerProfile.objects.filter(pk=volunteer.pk).update(status="active")
         volunteer.refresh_from_db()
+        pool.refresh(volunteer)
     return volunteer
 
 

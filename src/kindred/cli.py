@@ -11,10 +11,11 @@ import os
 import sys
 from pathlib import Path
 
+# keyfile is pure (no Django): the keyring can be written before settings exist.
+from kindred.confidential import keyfile as keyring
+
 
 def _create_keyring(argv: list[str]) -> int:
-    from kindred.confidential import keyfile as keyring
-
     if len(argv) != 1 or argv[0].startswith("-"):
         print("usage: kindred create_keyring PATH", file=sys.stderr)
         return 2

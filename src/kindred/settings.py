@@ -122,7 +122,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "kindred.web.middleware.PrivacyHeadersMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "kindred.accounts.middleware.UserActivityMiddleware",  # allauth usersessions, throttled
     "kindred.accounts.middleware.SessionLifetimeMiddleware",
     "kindred.accounts.middleware.StaffTwoFactorMiddleware",
     "kindred.intake.participant_access.ParticipantAccessMiddleware",

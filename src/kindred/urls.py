@@ -1,18 +1,19 @@
 from allauth import urls as allauth_urls
 from django.urls import include, path
 
+from kindred.accounts import views as account_views
 from kindred.confidential import views as confidential_views
 from kindred.confidential.access import PUBLIC, allow_patterns
 from kindred.programs.views import public as program_public
-from kindred.web import views as web_views
+from kindred.support.views import staff_home
 
 urlpatterns = [
-    path("", web_views.home, name="home"),
-    path("healthz", web_views.healthz, name="healthz"),
-    path("start/", web_views.start, name="start"),
-    path("account/", web_views.account_security, name="account_security"),
+    path("", account_views.home, name="home"),
+    path("healthz", account_views.healthz, name="healthz"),
+    path("start/", account_views.start, name="start"),
+    path("account/", account_views.account_security, name="account_security"),
     # Replaces allauth's page for managing email addresses (see the view for why).
-    path("account/email/", web_views.sign_in_email, name="account_email"),
+    path("account/email/", account_views.sign_in_email, name="account_email"),
     # allauth checks sign-in itself on the pages that need it (password change, two-step
     # sign-in, sessions); the access policy sees them declared as reachable by anyone.
     path(
@@ -21,7 +22,7 @@ urlpatterns = [
             allow_patterns(allauth_urls.urlpatterns, PUBLIC, leave_out=frozenset({"account_email"}))
         ),
     ),
-    path("staff/", web_views.staff_home, name="staff_home"),
+    path("staff/", staff_home.staff_home, name="staff_home"),
     path("staff/programs/", include("kindred.programs.urls")),
     # The public pages about the program (short names, no namespace: every footer links them).
     path("contact/", program_public.contact, name="contact"),
@@ -35,6 +36,6 @@ urlpatterns = [
     path("", include("kindred.support.urls")),
     path("", include("kindred.support.staff_urls")),
     path("staff/topics/", include("kindred.topics.urls")),
-    path("reports/", web_views.reports_home, name="reports_home"),
+    path("reports/", account_views.reports_home, name="reports_home"),
     path("operator/", confidential_views.operator_status, name="operator_status"),
 ]

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.http import HttpResponse
@@ -182,3 +183,40 @@ def test_the_sessions_page_shows_only_ones_own_sessions(
 
         assert page.context["session_count"] == 1
         assert "Director browser" not in page.content.decode()
+
+
+def test_where_you_are_signed_in_is_kept_without_a_write_on_every_page(
+    personas: dict[str, User | None],
+) -> None:
+    with time_machine.travel(MONDAY_MORNING, tick=False) as clock:
+        # Given a coordinator whose session is on the "Where you are signed in" list
+        client = signed_in(personas["coordinator"])
+        assert client.get("/staff/").status_code == 200
+        session = UserSession.objects.get(user=personas["coordinator"])
+        first_seen = session.last_seen_at
+
+        # When they open pages within the same half-minute
+        clock.shift(timedelta(seconds=20))
+        assert client.get("/staff/").status_code == 200
+        # Then the list's row is not rewritten
+        session.refresh_from_db()
+        assert session.last_seen_at == first_seen
+
+        # And once the half-minute has passed, the next page updates it
+        clock.shift(timedelta(seconds=20))
+        assert client.get("/staff/").status_code == 200
+        session.refresh_from_db()
+        assert session.last_seen_at > first_seen
+
+
+def test_a_staff_member_who_removes_their_last_second_factor_is_stopped_within_a_minute(
+    personas: dict[str, User | None],
+) -> None:
+    with time_machine.travel(MONDAY_MORNING, tick=False) as clock:
+        client = signed_in(personas["coordinator"])
+        assert client.get("/staff/").status_code == 200
+        Authenticator.objects.filter(user=personas["coordinator"]).delete()
+        clock.shift(timedelta(seconds=31))
+        response = client.get("/staff/")
+        assert response.status_code == 302
+        assert response["Location"] == "/account/2fa/totp/activate/"

@@ -21,6 +21,7 @@ from kindred.matching.queries import Ranking, rank_for
 from kindred.programs.models import Program
 from kindred.topics.models import Topic
 from kindred.volunteers import actions as volunteer_actions
+from kindred.volunteers import pool as kept_pool
 from kindred.volunteers.models import VolunteerProfile
 from kindred.volunteers.queries import is_matchable
 from tests.conftest import make_matchable, make_person, make_support_request, make_volunteer
@@ -259,6 +260,8 @@ def test_a_paused_or_unscreened_volunteer_is_left_out_with_is_matchables_reason(
     unscreened = make_volunteer(
         program, email="odalys@example.org", full_name="Odalys Hazelwick", status="active"
     )
+    # make_volunteer sets the status with a bare UPDATE, past the actions that keep the pool.
+    kept_pool.refresh(unscreened)
     request = make_support_request(program)
 
     ranking = rank_for(request)
@@ -459,3 +462,47 @@ def test_rank_for_never_proposes_a_volunteer_breaking_a_hard_constraint(
                     for r in candidate.reasons
                 )
         transaction.set_rollback(True)
+
+
+def test_columns_patched_after_a_write_equal_columns_built_whole(
+    program: Program, coordinator: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import fields
+
+    from kindred.matching import pool as matching_pool
+    from kindred.matching.engine import Population
+
+    # Given a process that built the engine's columns for twelve volunteers
+    volunteers = [matchable(program, coordinator, f"Perrin Colewood{n:02d}") for n in range(12)]
+    matching_pool.load_pool(program)
+    # When one volunteer's capacity and another's pause change (other processes' writes)
+    volunteer_actions.set_capacity(volunteers[2], 1, by=coordinator)
+    volunteer_actions.pause(
+        VolunteerProfile.objects.get(pk=volunteers[5].pk),
+        until=timezone.localdate() + timedelta(days=10),
+        reason="",
+        by=coordinator,
+    )
+    built_whole: list[object] = []
+    real_columns = matching_pool._columns
+
+    def counting_columns(*args: Any) -> matching_pool.Pool:
+        built_whole.append(args)
+        return real_columns(*args)
+
+    monkeypatch.setattr(matching_pool, "_columns", counting_columns)
+    patched = matching_pool.load_pool(program)
+    # Then only the two rows were recomputed (nothing was built whole)
+    assert built_whole == []
+    # And the patched columns are those a new process would build
+    kept_pool.clear_cache()
+    matching_pool.clear_cache()
+    whole = matching_pool.load_pool(program)
+    assert patched.population is not whole.population
+    for column in fields(Population):
+        assert (
+            getattr(patched.population, column.name) == getattr(whole.population, column.name)
+        ).all(), column.name
+    assert patched.unmatchable == whole.unmatchable
+    assert patched.volunteer_ids == whole.volunteer_ids
+    assert patched.row_of[volunteers[5].pk] in patched.unmatchable

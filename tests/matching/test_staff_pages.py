@@ -18,10 +18,14 @@ from kindred.accounts import actions as account_actions
 from kindred.accounts.models import Role, User
 from kindred.confidential.models import AuditAction, AuditEntry
 from kindred.intake.models import SupportRequest, TriageStatus
+from kindred.matching import pool as matching_pool
 from kindred.matching.models import settings_for
+from kindred.matching.queries import plan_for_waiting, rank_for
 from kindred.programs.models import Program
 from kindred.support.actions import propose_match
+from kindred.support.match_facts import waiting_for_a_plan
 from kindred.support.models import Match, MatchStatus
+from kindred.volunteers import pool as kept_pool
 from kindred.volunteers.models import VolunteerProfile
 from tests.conftest import make_matchable, make_volunteer
 from tests.support.conftest import another_waiting_request
@@ -353,25 +357,76 @@ def queries_for(client: Client, url: str) -> int:
     return len(captured.captured_queries)
 
 
-def test_the_candidates_page_runs_the_same_number_of_queries_for_3_and_15_volunteers(
+def measured(client: Client, url: str, *, cold: bool) -> int:
+    """The page's queries; `cold` as in a process that has not read the pool yet."""
+    if cold:
+        kept_pool.clear_cache()
+        matching_pool.clear_cache()
+    return queries_for(client, url)
+
+
+def matching_queries(work: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        work()
+    return len(captured.captured_queries)
+
+
+def add_peers(program: Program, coordinator: User, numbers: range) -> None:
+    for number in numbers:
+        peer(program, coordinator, f"Sky Rankwell{number:02d}")
+
+
+def test_the_candidates_page_costs_the_same_queries_for_5_and_60_volunteers(
     client_as: Callable[[str], Client],
     program: Program,
     coordinator: User,
     waiting: SupportRequest,
 ) -> None:
     client = client_as("coordinator")
-    for number in range(3):
-        peer(program, coordinator, f"Sky Rankwell{number:02d}")
-    client.get(candidates_url(waiting))  # warm up: session, settings row, audit head
+    url = candidates_url(waiting)
+    add_peers(program, coordinator, range(5))
+    client.get(url)  # warm up: session, settings row, audit head
 
-    with_few = queries_for(client, candidates_url(waiting))
-    for number in range(3, 15):
-        peer(program, coordinator, f"Sky Rankwell{number:02d}")
-    with_many = queries_for(client, candidates_url(waiting))
+    few = (measured(client, url, cold=True), measured(client, url, cold=False))
+    ranked_few = matching_queries(lambda: rank_for(waiting))
+    add_peers(program, coordinator, range(5, 60))
+    many = (measured(client, url, cold=True), measured(client, url, cold=False))
+    kept_pool.clear_cache()
+    ranked_many = matching_queries(lambda: rank_for(waiting))
 
-    assert with_few == with_many
-    assert with_many <= 30, "the candidates page has grown expensive"
-    assert len(client.get(candidates_url(waiting)).context["ranking"].candidates) == 10
+    # The same number cold and warm, whatever the pool's size; a cold read costs one query
+    # more (the pool's entries), a warm one reads only the version.
+    assert few == many
+    assert many[0] == many[1] + 1
+    # Ranking itself: the settings, the pool version (and entries, cold), the topics and the
+    # profiles shown. The rest of the page is sign-in, the request and the audit entries.
+    assert ranked_few == ranked_many <= 6
+    assert many[0] <= 30, "the candidates page has grown expensive"
+    assert len(client.get(url).context["ranking"].candidates) == 10
+
+
+def test_the_plan_costs_the_same_queries_for_5_and_60_volunteers(
+    client_as: Callable[[str], Client],
+    program: Program,
+    coordinator: User,
+    waiting: SupportRequest,
+) -> None:
+    client = client_as("coordinator")
+    another_waiting_request(program, coordinator)
+    add_peers(program, coordinator, range(5))
+    client.get(PLAN_URL)
+
+    few = (measured(client, PLAN_URL, cold=True), measured(client, PLAN_URL, cold=False))
+    add_peers(program, coordinator, range(5, 60))
+    many = (measured(client, PLAN_URL, cold=True), measured(client, PLAN_URL, cold=False))
+    waiting_now = list(waiting_for_a_plan(program))
+    kept_pool.clear_cache()
+    planned = matching_queries(lambda: plan_for_waiting(program, waiting_now))
+
+    assert few == many
+    assert many[0] == many[1] + 1
+    assert planned <= 6
+    assert len(client.get(PLAN_URL).context["rows"]) == 2
 
 
 def test_the_request_file_links_to_the_candidates(

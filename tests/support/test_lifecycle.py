@@ -13,6 +13,7 @@ from kindred.accounts.models import User
 from kindred.intake.models import SupportRequest, TriageStatus
 from kindred.matching.queries import rank_for
 from kindred.support import actions
+from kindred.support.match_facts import exclusions_for
 from kindred.support.models import (
     Checkin,
     ClosureReason,
@@ -77,7 +78,8 @@ def test_a_change_of_peer_excludes_the_earlier_peer_and_puts_the_request_first(
     assert waiting.front_of_queue
     assert Exclusion.objects.filter(request=waiting, volunteer=volunteer).exists()
     assert CoordinatorTask.objects.filter(kind=TaskKind.CHANGE_OF_PEER).count() == 1
-    ranking = rank_for(waiting)
+    # Exclusions live in support: the caller passes them to matching.
+    ranking = rank_for(waiting, excluded=exclusions_for([waiting.pk])[waiting.pk])
     assert [c.volunteer.pk for c in ranking.candidates] == [other_volunteer.pk]
     assert [(o.volunteer.pk, o.reason) for o in ranking.left_out] == [
         (volunteer.pk, "an earlier peer the participant left or declined")

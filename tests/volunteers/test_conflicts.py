@@ -1,4 +1,4 @@
-"""The normalised form that conflicts of interest are compared in (kindred.matching.conflicts):
+"""The normalised form that conflicts of interest are compared in (kindred.volunteers.conflicts):
 the same firm or person however it is typed, and a key that is stable under normalising twice.
 The end-to-end exclusions (a named person, a firm) are in test_pool.py."""
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from kindred.matching.conflicts import avoid_indexes, conflict_key, firm_index, name_index
+from kindred.volunteers.conflicts import avoid_indexes, conflict_key, firm_index, name_index
 
 
 @pytest.mark.parametrize(

@@ -105,7 +105,7 @@ def test_expiry_a_new_agreement_a_pause_and_recovery_each_make_them_unmatchable(
     actions.update_profile(
         volunteer,
         by=coordinator,
-        topics=[*volunteer.topics.all(), *_topics("alcohol-use")],
+        topics=_topics(*volunteer.topic_slugs, "alcohol-use"),
         recovery_years={"alcohol-use": 1},
     )
     volunteer = VolunteerProfile.objects.get(pk=volunteer.pk)

@@ -42,5 +42,5 @@ def grant_role(
             program_id=program.pk if program else None,
             purpose=f"granted role {role}",
         )
-    user.__dict__.pop("_role_names", None)
+    user.__dict__.pop("_kindred_memberships", None)
     return membership

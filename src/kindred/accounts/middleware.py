@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
+from allauth.usersessions import app_settings as usersessions_settings
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -18,6 +20,10 @@ from kindred.accounts.signals import SESSION_SEEN, SESSION_STARTED
 
 # Writing the "last seen" time on every request would rewrite the session row each time.
 SEEN_RESOLUTION_SECONDS = 30
+# When this session last told "Where you are signed in" it was active, and when it last found
+# that its staff member has a second factor (both re-checked every SEEN_RESOLUTION_SECONDS).
+ACTIVITY_RECORDED = "kindred_activity_recorded"
+SECOND_FACTOR_SEEN = "kindred_second_factor_seen"
 
 
 class SessionLifetimeMiddleware:
@@ -53,6 +59,27 @@ class SessionLifetimeMiddleware:
         messages.info(request, message)
         # Back to the same page after signing in again (a path on this site, never content).
         return redirect_to_login(request.get_full_path())
+
+
+class UserActivityMiddleware:
+    """allauth's "Where you are signed in" list (its UserSessionsMiddleware), with the session's
+    IP and last-seen time written at most every SEEN_RESOLUTION_SECONDS rather than on every
+    request: the same list, without a read and a write of its row on every page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            usersessions_settings.TRACK_ACTIVITY
+            and request.session.session_key
+            and request.user.is_authenticated
+        ):
+            now = time.time()
+            if now - request.session.get(ACTIVITY_RECORDED, 0) > SEEN_RESOLUTION_SECONDS:
+                UserSession.objects.create_from_request(request)
+                request.session[ACTIVITY_RECORDED] = now
+        return self.get_response(request)
 
 
 def has_second_factor(user: object) -> bool:
@@ -92,7 +119,7 @@ class StaffTwoFactorMiddleware:
             and user.is_staff_member
             and not request.path.startswith(settings.STATIC_URL)
             and request.path not in self._allowed()
-            and not has_second_factor(user)
+            and not self._second_factor_seen(request)
         ):
             messages.warning(
                 request,
@@ -100,3 +127,15 @@ class StaffTwoFactorMiddleware:
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+    @staticmethod
+    def _second_factor_seen(request: HttpRequest) -> bool:
+        """Whether the staff member has a second factor, looked up at most every
+        SEEN_RESOLUTION_SECONDS per session (removing the last one is felt within that time)."""
+        now = time.time()
+        if now - request.session.get(SECOND_FACTOR_SEEN, 0) <= SEEN_RESOLUTION_SECONDS:
+            return True
+        if has_second_factor(request.user):
+            request.session[SECOND_FACTOR_SEEN] = now
+            return True
+        return False

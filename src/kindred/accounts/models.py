@@ -67,13 +67,21 @@ class User(EncryptedModel, AbstractBaseUser):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
 
+    def _memberships(self) -> list[tuple[str, int | None]]:
+        """(role, program id) of every membership, read once per request and kept on the user."""
+        cached: list[tuple[str, int | None]] | None = getattr(self, "_kindred_memberships", None)
+        if cached is None:
+            cached = list(self.memberships.values_list("role", "program_id"))
+            self._kindred_memberships = cached
+        return cached
+
     def role_names(self) -> list[str]:
         """Every role this person holds, in any program (cached for the request)."""
-        cached: list[str] | None = getattr(self, "_role_names", None)
-        if cached is None:
-            cached = sorted(set(self.memberships.values_list("role", flat=True)))
-            self._role_names = cached
-        return cached
+        return sorted({role for role, _ in self._memberships()})
+
+    def roles_in(self, program_id: int) -> list[str]:
+        """The roles this person holds in one program (from the same cached read)."""
+        return sorted({role for role, program in self._memberships() if program == program_id})
 
     def has_role(self, *roles: str) -> bool:
         return bool(set(roles) & set(self.role_names()))

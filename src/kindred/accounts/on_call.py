@@ -37,6 +37,18 @@ def program_addresses(program: Program) -> list[str]:
     )
 
 
+def program_staff_addresses(program: Program) -> list[str]:
+    """Every coordinator and director of the program, reachable or not (support's match notices
+    use it). Urgent alerts use `program_addresses` and then fall back (`intake.alerts`)."""
+    return sorted(
+        set(
+            Membership.objects.filter(program=program, role__in=PROGRAM_STAFF_ROLES).values_list(
+                "user__email", flat=True
+            )
+        )
+    )
+
+
 def installation_on_call_addresses() -> list[str]:
     """Every Executive Director of the installation, plus KINDRED_ONCALL_EMAILS: the fallback
     when a program's own alert cannot be sent."""

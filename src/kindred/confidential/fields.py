@@ -17,7 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
-from kindred.confidential import crypto, keys
+from kindred.confidential import crypto, keys, shredding
 from kindred.confidential.logging import remember_plaintext
 from kindred.confidential.models import DataKey
 
@@ -72,7 +72,7 @@ class EncryptedModel(models.Model):
     def shred(self) -> None:
         """Destroy this record's data key: its encrypted fields are gone, in every copy."""
         if self.data_key is not None:
-            keys.shred(self.data_key)
+            shredding.shred(self.data_key)
         self.forget_raw_data_key()
 
     @classmethod

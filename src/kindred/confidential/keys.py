@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from kindred.confidential import crypto
 from kindred.confidential import keyfile as keyring_file
@@ -38,18 +37,6 @@ def unwrap(data_key: DataKey) -> bytes:
     return crypto.unwrap_data_key(
         kek, data_key.kek_version, str(data_key.id), bytes(data_key.wrapped)
     )
-
-
-def shred(data_key: DataKey) -> None:
-    """Destroy a data key: every copy of the fields it sealed becomes unreadable for good."""
-    # Imported here: the audit module signs entries with the keyring, through this module.
-    from kindred.confidential import audit
-    from kindred.confidential.models import AuditAction
-
-    with transaction.atomic():
-        DataKey.objects.filter(pk=data_key.pk).update(wrapped=None, shredded_at=timezone.now())
-        audit.record(AuditAction.SHRED, object_type="data_key", object_id=data_key.pk)
-    data_key.refresh_from_db()
 
 
 def pending_rewrap_count() -> int:

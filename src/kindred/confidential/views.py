@@ -8,11 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kindred.accounts.models import AuthenticatedRequest, Role
+from kindred.accounts.queries import audit_entries_for_director
 from kindred.confidential import audit, keys
 from kindred.confidential.access import allow, roles
 from kindred.confidential.checkpoints import latest_checkpoint
 from kindred.confidential.models import AuditAction, AuditHead
-from kindred.confidential.queries import audit_entries_for_director
 
 
 @allow(roles(Role.OPERATOR))

@@ -36,10 +36,12 @@ from kindred.intake.models import (
 from kindred.programs import actions as program_actions
 from kindred.programs.models import CrisisLine, Program
 from kindred.support import actions as support_actions
+from kindred.support.match_facts import open_match_counts
 from kindred.support.models import Checkin, CoordinatorTask, Match, Side, TaskKind
 from kindred.topics.actions import ensure_seed_topics
 from kindred.topics.models import Topic
 from kindred.volunteers import actions as volunteer_actions
+from kindred.volunteers import pool as kept_pool
 from kindred.volunteers.matchability import add_months
 from kindred.volunteers.models import (
     Agreement,
@@ -224,6 +226,9 @@ def load_volunteers(
             created += _create_batch(program, set_up, fresh, today=today, now=now)
         if on_progress:
             on_progress(len(batch))
+    if created:
+        # Bulk inserts skip the actions that keep the matching pool: rebuild it once, whole.
+        kept_pool.rebuild(program, open_match_counts(program))
     return created
 
 
@@ -269,27 +274,24 @@ def _create_batch(
             practice_setting=person.practice_setting,
             practice_areas=list(person.practice_areas),
             region=person.region,
+            languages=list(person.languages),
+            # Sealed with the profile's own key, like every answer about what they lived through.
+            topic_slugs=sorted(
+                {slugify(name) for name in person.topics if slugify(name) in set_up.topics}
+            ),
             capacity=person.capacity,
             applied_at=now - timedelta(days=rng.randint(30, 900)),
             status_changed_at=now - timedelta(days=rng.randint(1, 29)),
             invited_at=now if person.index in users else None,
         )
-        profile.languages = list(person.languages)
         if person.status == "active" and rng.random() < 0.05:
             profile.paused_until = today + timedelta(days=rng.randint(7, 60))
         profiles.append(profile)
-    Through = VolunteerProfile.topics.through
-    topic_links = []
     changes, screenings, trainings, signatures = [], [], [], []
     # Records first (the profiles' UUIDs are known before saving), so each profile is written
     # once, with its training expiry already set.
     for profile, (_, person) in zip(profiles, fresh, strict=True):
         rng = random.Random(f"demo-records:{person.email}")
-        topic_links += [
-            Through(volunteerprofile_id=profile.pk, topic_id=set_up.topics[slugify(name)].pk)
-            for name in person.topics
-            if slugify(name) in set_up.topics
-        ]
         changes.append(
             StatusChange(volunteer=profile, from_status="", to_status=person.status, changed_at=now)
         )
@@ -334,7 +336,6 @@ def _create_batch(
             )
     VolunteerProfile.prepare_for_bulk_create(profiles)
     VolunteerProfile.objects.bulk_create(profiles)
-    Through.objects.bulk_create(topic_links)
     StatusChange.objects.bulk_create(changes)
     ScreeningRecord.objects.bulk_create(screenings)
     TrainingCompletion.objects.bulk_create(trainings)
@@ -782,7 +783,7 @@ def _propose_to_a_peer(
     and no hard constraint says no), making them matchable first if they need it."""
     main_topic = (support_request.topics or [""])[0]
     for peer in list(peers):
-        if main_topic not in {topic.slug for topic in peer.topics.all()}:
+        if main_topic not in (peer.topic_slugs or []):
             continue
         peer = make_matchable(peer, by=director)
         try:

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from kindred.accounts.models import PROGRAM_STAFF_ROLES, Membership, User
+from kindred.accounts.models import User
 from kindred.confidential import audit, keys
 from kindred.confidential.models import AuditAction
 from kindred.intake import passphrases
@@ -31,6 +31,11 @@ from kindred.programs.models import Program
 # Sent after a participant asks for their data to be deleted (once per request), so that a
 # higher layer (support: a coordinator task) can act without intake importing it.
 deletion_requested = Signal()
+
+# Sent inside the transaction that withdraws a request (keyword arguments `support_request` and
+# `at`), so that support ends the request's matches in the same transaction: the matches live
+# in a higher layer, which hears this rather than being called from here.
+request_withdrawn = Signal()
 
 
 @dataclass(frozen=True)
@@ -118,18 +123,6 @@ def submit_request(
     return Submitted(support_request, passphrase, alerted)
 
 
-def on_call_addresses(program: Program) -> list[str]:
-    """Every coordinator and director of the program (support's match notices use it). Urgent
-    alerts go through `intake.alerts`, which tries only reachable staff and then falls back."""
-    return sorted(
-        set(
-            Membership.objects.filter(program=program, role__in=PROGRAM_STAFF_ROLES).values_list(
-                "user__email", flat=True
-            )
-        )
-    )
-
-
 def mark_seen(item: SupportRequest | Concern, *, by: User) -> bool:
     """Record the first time a member of its program's staff opened a request or a concern: an
     urgent one stays at the top of every staff home page ("Urgent, not yet seen") until then.
@@ -191,12 +184,11 @@ def change_status(
 
 
 def withdraw(support_request: SupportRequest) -> SupportRequest:
-    # Imported here: the support app (matches) builds on intake, not the other way round.
-    from kindred.support.actions import end_matches_of_withdrawn_request
-
+    """The participant withdraws; whatever was built on the request (its matches) ends in the
+    same transaction, through `request_withdrawn`."""
     now = timezone.now()
     with transaction.atomic():
-        end_matches_of_withdrawn_request(support_request, at=now)
+        request_withdrawn.send(sender=SupportRequest, support_request=support_request, at=now)
         return change_status(support_request, TriageStatus.WITHDRAWN, by_participant=True, at=now)
 
 

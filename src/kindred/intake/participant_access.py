@@ -27,7 +27,7 @@ from django.contrib.auth import logout
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import connections, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -235,6 +235,15 @@ def start_session(request: HttpRequest, support_request: SupportRequest) -> None
         object_id=support_request.pk,
         program_id=support_request.program_id,
     )
+
+
+def own_request(request: HttpRequest) -> SupportRequest:
+    """The signed-in participant's own request: the only one a participant's pages (intake's
+    and support's) ever show."""
+    support_request: SupportRequest | None = getattr(request, "participant_access", None)
+    if support_request is None:  # the access rule lets no one else in; fail closed regardless
+        raise Http404
+    return support_request
 
 
 def end_session(request: HttpRequest) -> None:

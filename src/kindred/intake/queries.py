@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from kindred.accounts.models import PROGRAM_STAFF_ROLES, AuthenticatedRequest, Role
+from kindred.accounts.queries import programs_run_by
 from kindred.confidential.models import ActorType, AuditAction, AuditEntry
 from kindred.intake.models import (
     WAITING_STATUSES,
@@ -19,13 +20,11 @@ from kindred.intake.models import (
 
 def requests_visible_to_staff(request: AuthenticatedRequest) -> QuerySet[SupportRequest]:
     """Requests of the programs this coordinator or director runs; never another program's."""
-    programs = request.user.programs_with_role(*PROGRAM_STAFF_ROLES)
-    return SupportRequest.objects.filter(program__in=programs)
+    return SupportRequest.objects.filter(program__in=programs_run_by(request))
 
 
 def concerns_visible_to_staff(request: AuthenticatedRequest) -> QuerySet[Concern]:
-    programs = request.user.programs_with_role(*PROGRAM_STAFF_ROLES)
-    return Concern.objects.filter(program__in=programs)
+    return Concern.objects.filter(program__in=programs_run_by(request))
 
 
 def queue(requests: QuerySet[SupportRequest], *, status: str = "") -> QuerySet[SupportRequest]:

@@ -27,13 +27,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kindred.accounts.models import PROGRAM_STAFF_ROLES, AuthenticatedRequest
+from kindred.accounts.queries import programs_run_by
 from kindred.confidential import audit
 from kindred.confidential.access import allow, get_for, roles
 from kindred.confidential.models import AuditAction
 from kindred.intake import one_time
+from kindred.intake.descriptions import describe_preferences, waited
 from kindred.intake.models import WAITING_STATUSES, SupportRequest
 from kindred.intake.queries import requests_visible_to_staff
-from kindred.intake.views.staff import describe_preferences, waited
 from kindred.matching import actions
 from kindred.matching.forms import (
     MatchingSettingsForm,
@@ -44,11 +45,12 @@ from kindred.matching.forms import (
 from kindred.matching.models import settings_for
 from kindred.matching.queries import Candidate, PlanRow, Ranking, plan_for_waiting, rank_for
 from kindred.programs.models import Program
-from kindred.support.actions import MatchActionRefused, expire_overdue_proposals, propose_match
+from kindred.support.actions import MatchActionRefused, propose_match
+from kindred.support.lapsing import lapse_overdue_proposals
+from kindred.support.match_facts import exclusions_for, waiting_for_a_plan
 from kindred.support.models import OPEN_MATCH_STATUSES, Match
-from kindred.topics.models import Topic
-from kindred.volunteers.models import VolunteerProfile
-from kindred.volunteers.queries import programs_run_by, volunteers_visible_to_staff
+from kindred.volunteers.models import IDENTITY_FLAGS, VolunteerProfile
+from kindred.volunteers.queries import volunteers_visible_to_staff
 from kindred.web.form_fields import looks_like_an_id
 
 logger = logging.getLogger(__name__)
@@ -57,12 +59,14 @@ logger = logging.getLogger(__name__)
 # and the reasons a proposal was refused (which can name a topic or a language), so it is sealed
 # in the session rather than carried in a message cookie.
 PLAN_REPORT = "kindred_matching_plan_report"
+# Requests planned at once, in queue order: the rest wait for the next plan.
+PLAN_LIMIT = 500
 
 
 def _roles_in(request: AuthenticatedRequest, program_id: int) -> str:
     """The roles held in this program: what a participant sees of who opened their request."""
-    held = request.user.memberships.filter(program_id=program_id).values_list("role", flat=True)
-    return ",".join(sorted(role for role in held if role in PROGRAM_STAFF_ROLES))
+    held = request.user.roles_in(program_id)
+    return ",".join(role for role in held if role in PROGRAM_STAFF_ROLES)
 
 
 def _record_views(
@@ -138,7 +142,9 @@ def _render_candidates(
         .select_related("volunteer", "volunteer__data_key")
         .first()
     )
-    ranking: Ranking = rank_for(support_request)
+    ranking: Ranking = rank_for(
+        support_request, excluded=exclusions_for([support_request.pk])[support_request.pk]
+    )
     is_waiting = support_request.status in WAITING_STATUSES
     posted_id = str(posted.data.get("volunteer", "")) if posted is not None else ""
     shown = []
@@ -174,7 +180,7 @@ def _render_candidates(
         purpose="candidates",
     )
     slugs = [str(slug) for slug in support_request.topics or []]
-    names = dict(Topic.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    names = ranking.topic_names
     return render(
         request,
         "matching/candidates.html",
@@ -187,7 +193,7 @@ def _render_candidates(
             "can_propose": can_propose,
             "is_waiting": is_waiting,
             "topics": [names.get(slug, slug) for slug in slugs],
-            "preferences": describe_preferences(support_request.preferences),
+            "preferences": describe_preferences(support_request.preferences, dict(IDENTITY_FLAGS)),
             "problem": problem,
             "problem_anchor": next(
                 (f"candidate-{item.rank}" for item in shown if item.has_problem), ""
@@ -204,7 +210,7 @@ def candidates(request: AuthenticatedRequest, request_id: UUID) -> HttpResponse:
     and who was left out and why."""
     support_request = _fetch(request, request_id)
     # A lapsed proposal must not be shown as open, nor hold a volunteer's place.
-    if expire_overdue_proposals(among=Match.objects.filter(program=support_request.program)):
+    if lapse_overdue_proposals(support_request.program):
         support_request.refresh_from_db()
     return _render_candidates(request, support_request)
 
@@ -214,7 +220,7 @@ def candidates(request: AuthenticatedRequest, request_id: UUID) -> HttpResponse:
 def propose(request: AuthenticatedRequest, request_id: UUID) -> HttpResponse:
     """Propose one volunteer."""
     support_request = _fetch(request, request_id)
-    if expire_overdue_proposals(among=Match.objects.filter(program=support_request.program)):
+    if lapse_overdue_proposals(support_request.program):
         support_request.refresh_from_db()
     form = ProposeForm(
         request.POST,
@@ -340,7 +346,7 @@ def _send(request: AuthenticatedRequest, choice: ProgramChoice) -> HttpResponse:
         errors = " ".join(str(error) for error in form.non_field_errors())
         messages.error(request, f"{errors} Nothing was sent.")
         return redirect(plan_url)
-    expire_overdue_proposals(among=Match.objects.filter(program=choice.program))
+    lapse_overdue_proposals(choice.program)
     sent: list[str] = []
     refused: list[list[str]] = []
     for support_request, volunteer in form.pairs:
@@ -381,8 +387,11 @@ def plan(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         return _send(request, choice)
     report = one_time.take(request, PLAN_REPORT)
-    expire_overdue_proposals(among=Match.objects.filter(program=choice.program))
-    suggested = plan_for_waiting(choice.program)
+    lapse_overdue_proposals(choice.program)
+    waiting = list(waiting_for_a_plan(choice.program)[:PLAN_LIMIT])
+    suggested = plan_for_waiting(
+        choice.program, waiting, excluded=exclusions_for([item.pk for item in waiting])
+    )
     now = timezone.now()
     rows = [
         ShownRow(row, waited(row.request.created_at, now), choice_name(row.request), _options(row))

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import phonenumbers
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.text import slugify
 
 from kindred.confidential import audit
 from kindred.confidential.models import AuditAction
 from kindred.programs.models import CrisisLine, Program, ProgramKind
+
+# Sent inside the transaction that creates a program (keyword arguments `program` and `actor`):
+# higher layers (volunteering: the default checklist, training and agreement) hear it and set
+# themselves up, so a new program never exists without them and programs imports none of them.
+program_created = Signal()
 
 
 def create_program(
@@ -31,10 +37,9 @@ def create_program(
             object_id=program.pk,
             program_id=program.pk,
         )
-        # Imported here: volunteering builds on programs, not the other way round.
-        from kindred.volunteers.actions import set_up_volunteering
-
-        set_up_volunteering(program, actor=actor)
+        # Volunteering builds on programs: it hears this and sets up the program's defaults in
+        # the same transaction.
+        program_created.send(sender=Program, program=program, actor=actor)
     return program
 
 

@@ -25,6 +25,7 @@ from kindred.intake.models import WAITING_STATUSES, SupportRequest, TriageStatus
 from kindred.matching.models import settings_for
 from kindred.matching.queries import NotProposable, check_pair
 from kindred.support import notices
+from kindred.support.match_facts import exclusions_for, pool_changed
 from kindred.support.models import (
     OPEN_MATCH_STATUSES,
     PROPOSED_STATUSES,
@@ -148,8 +149,13 @@ def propose_match(
                 raise MatchActionRefused("This request is not waiting for a peer.")
             if Match.objects.filter(request=current, status__in=OPEN_MATCH_STATUSES).exists():
                 raise MatchActionRefused("This request already has a proposal or an active match.")
+            # check_pair reads the volunteer's pool entry from the database, not a cache: every
+            # match change wrote its count there before committing, and the volunteer's row
+            # lock above makes a concurrent proposal for them wait for this one.
             try:
-                score, reasons = check_pair(current, volunteer, at=now)
+                score, reasons = check_pair(
+                    current, volunteer, excluded=exclusions_for([current.pk])[current.pk], at=now
+                )
             except NotProposable as refusal:
                 raise MatchActionRefused(str(refusal)) from None
             days = settings_for(current.program).proposal_days
@@ -170,6 +176,9 @@ def propose_match(
                 current.front_of_queue = False
                 current.save(update_fields=["front_of_queue"])
             _record(audit.user_actor(by), AuditAction.CREATE, match, "proposed to a volunteer")
+            # After the audit entry, as in every action: the audit head, then the pool version,
+            # always in that order, so two writers never wait for each other in a circle.
+            pool_changed(volunteer)
             notices.tell_volunteer(volunteer)
     except IntegrityError:
         # The unique open-match constraint: another coordinator proposed at the same moment.
@@ -222,6 +231,7 @@ def answer_as_volunteer(
             current.ended_at = now
             current.save()
             _record(audit.user_actor(by), AuditAction.UPDATE, current, "volunteer declined")
+            pool_changed(current.volunteer)
             _exclude(current, ExclusionReason.VOLUNTEER_DECLINED, now)
             _back_to_queue(current.request, by=by, front=True, at=now)
             _task(TaskKind.PROPOSAL_DECLINED, current, at=now)
@@ -261,6 +271,7 @@ def answer_as_participant(
             current.ended_at = now
             current.save()
             _record(_participant(current), AuditAction.UPDATE, current, "participant declined")
+            pool_changed(current.volunteer)
             _exclude(current, ExclusionReason.EARLIER_PEER, now)
             _back_to_queue(current.request, by=None, front=True, by_participant=True, at=now)
             _task(TaskKind.PROPOSAL_DECLINED, current, at=now)
@@ -272,6 +283,7 @@ def _expire(match: Match, now: datetime) -> None:
     match.ended_at = now
     match.save(update_fields=["status", "ended_at"])
     _record(audit.SYSTEM, AuditAction.UPDATE, match, "proposal lapsed")
+    pool_changed(match.volunteer_id)
     _exclude(match, ExclusionReason.LAPSED, now)
     _back_to_queue(match.request, by=None, front=True, at=now)
     _task(TaskKind.PROPOSAL_LAPSED, match, at=now)
@@ -309,6 +321,7 @@ def withdraw_proposal(match: Match, *, by: User, at: datetime | None = None) -> 
         current.ended_at = now
         current.save(update_fields=["status", "ended_at"])
         _record(audit.user_actor(by), AuditAction.UPDATE, current, "proposal withdrawn")
+        pool_changed(current.volunteer)
         if current.request.status == TriageStatus.PROPOSED:
             _back_to_queue(current.request, by=by, front=False, at=now)
     return current
@@ -421,6 +434,7 @@ def request_change_of_peer(
         current.save()
         actor = audit.user_actor(by) if by is not None else _participant(current)
         _record(actor, AuditAction.UPDATE, current, "change of peer asked")
+        pool_changed(current.volunteer)
         _exclude(current, ExclusionReason.EARLIER_PEER, now)
         _back_to_queue(current.request, by=by, front=True, by_participant=by is None, at=now)
         _task(TaskKind.CHANGE_OF_PEER, current, at=now)
@@ -441,6 +455,7 @@ def close_match(
         current.ended_at = now
         current.save(update_fields=["status", "closure_reason", "ended_at"])
         _record(audit.user_actor(by), AuditAction.UPDATE, current, f"closed: {reason}")
+        pool_changed(current.volunteer)
         request_status = (
             TriageStatus.REFERRED_ELSEWHERE
             if reason == ClosureReason.REFERRED_ELSEWHERE
@@ -462,6 +477,7 @@ def end_matches_of_withdrawn_request(support_request: SupportRequest, *, at: dat
         current.ended_at = at
         current.save(update_fields=["status", "closure_reason", "ended_at"])
         _record(_participant(current), AuditAction.UPDATE, current, "request withdrawn")
+        pool_changed(current.volunteer)
         notices.tell_volunteer(current.volunteer)
         if was_active:
             _send_closed(current, str(ClosureReason.NO_LONGER_NEEDED))

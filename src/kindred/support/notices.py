@@ -9,7 +9,7 @@ import logging
 from django.core.mail import send_mail
 from django.db import transaction
 
-from kindred.intake.actions import on_call_addresses
+from kindred.accounts.on_call import program_staff_addresses
 from kindred.intake.models import SupportRequest
 from kindred.programs.models import Program
 from kindred.volunteers.models import VolunteerProfile
@@ -56,4 +56,4 @@ def tell_participant(support_request: SupportRequest) -> None:
 
 
 def tell_coordinators(program: Program) -> None:
-    _send_after_commit(STAFF_SUBJECT, STAFF_BODY, on_call_addresses(program), "coordinators")
+    _send_after_commit(STAFF_SUBJECT, STAFF_BODY, program_staff_addresses(program), "coordinators")

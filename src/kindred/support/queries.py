@@ -22,7 +22,7 @@ from kindred.accounts.models import AuthenticatedRequest
 from kindred.intake.models import AskerKind, HowSoon, SupportRequest
 from kindred.programs.models import CrisisLine
 from kindred.programs.queries import crisis_lines_for
-from kindred.support.actions import expire_overdue_proposals
+from kindred.support.lapsing import lapse_overdue_proposals
 from kindred.support.models import (
     OPEN_MATCH_STATUSES,
     PROPOSED_STATUSES,
@@ -85,8 +85,7 @@ def peer_on_participant_home(support_request: SupportRequest) -> str:
 def lapse_overdue(matches: list[Match]) -> bool:
     """Lapse these proposals if their time to answer has passed (and only these: a page view
     does not write to anyone else's match). True if any lapsed; they are then read again."""
-    proposed = [match.pk for match in matches if match.status in PROPOSED_STATUSES]
-    if not proposed or not expire_overdue_proposals(among=Match.objects.filter(pk__in=proposed)):
+    if not lapse_overdue_proposals([m for m in matches if m.status in PROPOSED_STATUSES]):
         return False
     for match in matches:
         match.refresh_from_db(fields=["status", "ended_at"])
@@ -239,7 +238,7 @@ class Peer:
 
 def peer_for_participant(match: Match) -> Peer:
     volunteer = match.volunteer
-    theirs = set(volunteer.topics.values_list("slug", flat=True))
+    theirs = set(volunteer.topic_slugs or [])
     shared = [str(slug) for slug in match.request.topics or [] if slug in theirs]
     return Peer(
         first_name=volunteer.first_name,

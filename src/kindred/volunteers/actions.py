@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -18,9 +19,9 @@ from kindred.accounts import actions as account_actions
 from kindred.accounts.models import Role, User
 from kindred.confidential import audit, keys
 from kindred.confidential.models import AuditAction
-from kindred.matching import conflicts
 from kindred.programs.models import Program
 from kindred.topics.models import Topic
+from kindred.volunteers import conflicts, pool
 from kindred.volunteers.matchability import add_months
 from kindred.volunteers.models import (
     Agreement,
@@ -93,6 +94,7 @@ def set_up_volunteering(program: Program, *, actor: audit.Actor = audit.SYSTEM) 
             )
         if not Agreement.objects.filter(program=program).exists():
             publish_agreement(program, DEFAULT_AGREEMENT, by=None, actor=actor)
+        pool.refresh_program(program)
 
 
 # --- Applications and the pipeline ---------------------------------------------------------
@@ -116,15 +118,16 @@ def submit_application(
             status_changed_at=now,
             **fields,
         )
-        volunteer.languages = languages
+        volunteer.topic_slugs = topic_slugs(topics)
+        volunteer.languages = clean_languages(languages)
         volunteer.email_index = keys.blind_index("email", volunteer.email)
         refresh_conflict_indexes(volunteer)
         volunteer.save()
-        volunteer.topics.set(topics)
         StatusChange.objects.create(
             volunteer=volunteer, from_status="", to_status=Status.APPLIED, changed_at=now
         )
         _audit(audit.ANONYMOUS, AuditAction.CREATE, volunteer, "application received")
+        pool.refresh(volunteer)
     return volunteer
 
 
@@ -161,6 +164,7 @@ def change_status(
             volunteer=volunteer, from_status=previous, to_status=to, changed_by=by, changed_at=now
         )
         _audit(_actor(by), AuditAction.UPDATE, volunteer, f"status {previous} → {to}")
+        pool.refresh(volunteer)
     return volunteer
 
 
@@ -178,6 +182,7 @@ def record_screening(
             recorded_at=timezone.now(),
         )
         _audit(_actor(by), AuditAction.UPDATE, volunteer, f"screening item {item.pk} recorded")
+        pool.refresh(volunteer)
     return record
 
 
@@ -196,6 +201,7 @@ def record_training(
         )
         refresh_training_expiry(volunteer)
         _audit(_actor(by), AuditAction.UPDATE, volunteer, f"training module {module.pk} recorded")
+        pool.refresh(volunteer)
     return completion
 
 
@@ -279,7 +285,7 @@ def invite(volunteer: VolunteerProfile, *, by: User, base_url: str) -> User:
 
 def refresh_conflict_indexes(volunteer: VolunteerProfile) -> None:
     """Keep the blind indexes that matching checks conflicts against in step with the name
-    and firm (kindred.matching.conflicts)."""
+    and firm (kindred.volunteers.conflicts)."""
     volunteer.name_index = conflicts.name_index(volunteer.full_name or "")
     volunteer.firm_index = conflicts.firm_index(volunteer.firm or "")
 
@@ -297,13 +303,13 @@ def update_profile(
         for name, value in fields.items():
             setattr(volunteer, name, value)
         if languages is not None:
-            volunteer.languages = languages
+            volunteer.languages = clean_languages(languages)
+        if topics is not None:
+            volunteer.topic_slugs = topic_slugs(topics)
         if "email" in fields:
             volunteer.email_index = keys.blind_index("email", volunteer.email)
         refresh_conflict_indexes(volunteer)
         volunteer.save()
-        if topics is not None:
-            volunteer.topics.set(topics)
         _audit(_actor(by), AuditAction.UPDATE, volunteer, "profile updated")
         if _recovery_claims(volunteer) - recovery_before:
             # A new recovery topic, or new years for one, was never screened: the coordinator
@@ -312,16 +318,28 @@ def update_profile(
                 volunteer=volunteer, item__only_with_recovery_topics=True
             ).delete()
             _audit(_actor(by), AuditAction.UPDATE, volunteer, "recovery screening to redo")
+        pool.refresh(volunteer)
     return volunteer
 
 
 def _recovery_claims(volunteer: VolunteerProfile) -> set[tuple[str, object]]:
     """(topic slug, declared years) for every supported topic that requires recovery time."""
     years = volunteer.recovery_years or {}
-    return {
-        (topic.slug, years.get(topic.slug))
-        for topic in volunteer.topics.filter(requires_recovery_time=True)
-    }
+    slugs = Topic.objects.filter(
+        slug__in=volunteer.topic_slugs or [], requires_recovery_time=True
+    ).values_list("slug", flat=True)
+    return {(slug, years.get(slug)) for slug in slugs}
+
+
+def topic_slugs(topics: Iterable[Topic]) -> list[str]:
+    """What a profile stores of the topics chosen: their slugs (a slug never changes, a name
+    may), sorted and without repeats, so equal choices are stored alike."""
+    return sorted({topic.slug for topic in topics})
+
+
+def clean_languages(languages: Iterable[str]) -> list[str]:
+    """Trimmed, empty answers and exact repeats dropped, in the order given."""
+    return list(dict.fromkeys(value.strip() for value in languages if value and value.strip()))
 
 
 def set_capacity(volunteer: VolunteerProfile, capacity: int, *, by: User) -> VolunteerProfile:
@@ -332,6 +350,7 @@ def set_capacity(volunteer: VolunteerProfile, capacity: int, *, by: User) -> Vol
         volunteer.capacity = capacity
         volunteer.save(update_fields=["capacity"])
         _audit(_actor(by), AuditAction.UPDATE, volunteer, f"capacity set to {capacity}")
+        pool.refresh(volunteer)
     return volunteer
 
 
@@ -345,6 +364,7 @@ def pause(
         volunteer.pause_reason = reason
         volunteer.save(update_fields=["paused_until", "pause_reason"])
         _audit(_actor(by), AuditAction.UPDATE, volunteer, "paused")
+        pool.refresh(volunteer)
     return volunteer
 
 
@@ -354,6 +374,7 @@ def resume(volunteer: VolunteerProfile, *, by: User) -> VolunteerProfile:
         volunteer.pause_reason = ""
         volunteer.save(update_fields=["paused_until", "pause_reason"])
         _audit(_actor(by), AuditAction.UPDATE, volunteer, "pause ended")
+        pool.refresh(volunteer)
     return volunteer
 
 
@@ -375,6 +396,7 @@ def sign_agreement(
             volunteer=volunteer, agreement=current, defaults={"signed_at": timezone.now()}
         )
         _audit(_actor(by), AuditAction.UPDATE, volunteer, f"signed agreement v{current.version}")
+        pool.refresh(volunteer)
     return signature
 
 
@@ -402,6 +424,8 @@ def publish_agreement(
             program_id=program.pk,
             purpose=f"published version {agreement.version}",
         )
+        # Every volunteer is unmatchable until they sign: the whole pool changes.
+        pool.refresh_program(program)
     return agreement
 
 

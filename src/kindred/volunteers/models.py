@@ -1,6 +1,10 @@
 """Volunteers: their applications and profiles, and how the program screens, trains and
-supports them. Everything identifying is encrypted; the categorical facts that the coordinator
-filters on and the matching engine scores (status, region, languages, topics, setting) are not.
+supports them, and the kept matching pool (`PoolEntry`, `PoolVersion`; see kindred.volunteers.pool).
+
+Everything identifying is encrypted, and so is everything that says what a volunteer has lived
+through or where they practise (topics, recovery years, identity, languages, region, practice
+areas): a stolen database must not link a named lawyer to a topic (docs/threat-model.md). Only
+pipeline facts stay plain (status, member type, setting, capacity, dates).
 """
 
 from __future__ import annotations
@@ -18,8 +22,8 @@ from kindred.confidential.fields import (
     EncryptedModel,
     EncryptedTextField,
 )
+from kindred.confidential.models import DataKey
 from kindred.programs.models import Program
-from kindred.topics.models import Topic
 from kindred.volunteers.matchability import add_months
 from kindred.volunteers.pipeline import Status
 
@@ -73,7 +77,7 @@ class VolunteerProfile(EncryptedModel):
     email = EncryptedCharField()
     email_index = BlindIndexField()
     # Blind indexes of the normalised name and firm, so a participant's "never match me with"
-    # list is checked without decrypting every volunteer (kindred.matching.conflicts).
+    # list is checked without decrypting every volunteer (kindred.volunteers.conflicts).
     name_index = BlindIndexField(blank=True, default="")
     # Employer, used only to avoid conflicts. Nullable: rows from before it existed have none.
     firm = EncryptedCharField(blank=True, null=True, default=None)
@@ -88,15 +92,18 @@ class VolunteerProfile(EncryptedModel):
     pause_reason = EncryptedTextField(blank=True, default="")
     declined_reason = EncryptedTextField(blank=True, default="")  # staff only
 
-    # Categorical: filtered on by coordinators and scored by matching.
+    # What they have lived through and where they practise: encrypted. Coordinators filter on
+    # them, and matching scores them, through the kept pool (kindred.volunteers.pool), never
+    # through a plaintext column.
+    topic_slugs = EncryptedJSONField(default=list)  # [topic slug, …], the topics they support
+    languages = EncryptedJSONField(default=list)  # ["English", "French", …]
+    region = EncryptedCharField(blank=True, default="")
+    practice_areas = EncryptedJSONField(default=list)  # ["Family law", …]
+
+    # Pipeline facts: plain.
     member_type = models.CharField(max_length=32, choices=MemberType.choices)
     year_of_call = models.PositiveSmallIntegerField(null=True, blank=True)
     practice_setting = models.CharField(max_length=32, choices=PracticeSetting.choices)
-    practice_areas = models.JSONField(default=list, blank=True)
-    region = models.CharField(max_length=80)
-    # "|English|French|": exact language filters with a LIKE on every database.
-    languages_text = models.CharField(max_length=400, default="|")
-    topics = models.ManyToManyField(Topic, related_name="volunteers", blank=True)
     capacity = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(3)]
     )
@@ -118,14 +125,6 @@ class VolunteerProfile(EncryptedModel):
 
     def __str__(self) -> str:
         return f"volunteer {self.pk}"
-
-    @property
-    def languages(self) -> list[str]:
-        return [language for language in self.languages_text.split("|") if language]
-
-    @languages.setter
-    def languages(self, values: list[str]) -> None:
-        self.languages_text = "|" + "".join(f"{value.strip()}|" for value in values if value)
 
     @property
     def first_name(self) -> str:
@@ -300,3 +299,56 @@ class DebriefRequest(EncryptedModel):
 
     def __str__(self) -> str:
         return f"debrief request {self.pk}"
+
+
+class PoolVersion(models.Model):
+    """A program's pool version, and the key that seals its pool entries.
+
+    The version increases in the same transaction as every write to the program's pool, so a
+    process that cached the pool (kindred.matching.pool) knows it is stale by reading one
+    integer; several processes stay correct because the version lives in the database."""
+
+    program = models.OneToOneField(
+        Program, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.BigIntegerField(default=0)
+    # A random token changed with every write, beside the version: a write rolled back and
+    # another committed would reuse a version number, never a stamp, so a process's cache
+    # keyed by both cannot serve the rolled-back pool.
+    stamp = models.CharField(max_length=32, default="")
+    data_key = models.ForeignKey(DataKey, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"pool version {self.version}"
+
+
+class PoolEntry(models.Model):
+    """One narrow, kept record per volunteer of a program: whether they may be matched today,
+    until when that holds, capacity left, and their features sealed with the program's pool key.
+
+    Written by kindred.volunteers.pool in the same transaction as every change that affects it;
+    `kindred rebuild_pool` recomputes it from scratch and must find nothing to change."""
+
+    volunteer = models.OneToOneField(
+        VolunteerProfile, on_delete=models.CASCADE, primary_key=True, related_name="pool_entry"
+    )
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    # Active or paused: the volunteers matching ranks (the rest are kept for the list's filters).
+    in_pool = models.BooleanField(default=False)
+    matchable = models.BooleanField(default=False)
+    # The verdict holds while today < valid_until (a training expiry, the end of a pause).
+    valid_until = models.DateField(null=True, blank=True)
+    open_matches = models.PositiveSmallIntegerField(default=0)
+    capacity_left = models.PositiveSmallIntegerField(default=0)
+    # The stamp of the write that last changed this entry (PoolVersion.stamp at that write):
+    # a process holding an older copy of the pool reloads only the entries whose stamp moved.
+    stamp = models.CharField(max_length=32, default="")
+    # JSON of the volunteer's matching facts and features, sealed (AES-256-GCM) with the
+    # program's pool key and bound to this table, row and field.
+    sealed = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["program", "in_pool"], name="pool_program_in_pool")]
+
+    def __str__(self) -> str:
+        return f"pool entry of volunteer {self.volunteer_id}"

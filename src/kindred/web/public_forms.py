@@ -13,12 +13,16 @@ support and the concern about someone else.
   risk (issue 9). The views skip the limit altogether for an urgent submission.
 * A limiter whose cache fails (a full disk, a database that went away) is never mistaken for
   "too many": `consume` raises SubmissionUnavailable, and the views answer with an honest 503.
+
+`PublicSubmission.receive` runs the whole sequence in one call, in the same order for every
+form; each view says only how to show its form, what to record and where to go next.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import re
 import secrets
 from collections.abc import Callable
@@ -26,10 +30,11 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from allauth.core.internal import ratelimit
+from django import forms
 from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError
 from django.db.models import Model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 SUBMISSION_FIELD = "submission"
@@ -54,6 +59,12 @@ COULD_NOT_SAVE = _(
 )
 
 T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
+
+
+def _always() -> bool:
+    return True
 
 
 def new_submission_id() -> str:
@@ -171,6 +182,70 @@ class PublicSubmission:
         except BaseException:
             _give_back(usage)
             raise
+
+    def receive(
+        self,
+        form: forms.Form,
+        *,
+        button: str,
+        what: str,
+        show: Callable[[str, int], HttpResponse],
+        record: Callable[[], T | None],
+        done: Callable[[T | None], HttpResponse],
+        unavailable: Callable[[str], HttpResponse],
+        counted: Callable[[], bool] = _always,
+    ) -> HttpResponse:
+        """The guard sequence of every public form, in one place and one order:
+
+        1. a bot (honeypot filled) or a form already recorded (refresh, Back, double click) is
+           answered like anyone else with `done(None)`, and nothing is kept;
+        2. an invalid form is shown again as typed (`show(submission id, status)`);
+        3. a missing or malformed submission id: shown again, asking to press `button` again;
+        4. unless `counted()` says no (an urgent submission is never paused), a slot under the
+           per-address limits, or 429 with the form as typed and a Retry-After;
+        5. `record()` keeps it and returns what `done` needs; None means nothing was kept (the
+           slot is given back and the form shown again); a copy that won a race is `done(None)`;
+        6. when storage or the limiter's cache fails, `unavailable(submission id)` (an honest
+           503); the log names `what` and the failing component's exception class only.
+        """
+        try:
+            return self._receive(form, button, show, record, done, counted)
+        except SubmissionUnavailable as error:
+            logger.error("%s not saved (%s)", what, type(error.__cause__).__name__)
+            return unavailable(self.id_for_the_form())
+
+    def _receive(
+        self,
+        form: forms.Form,
+        button: str,
+        show: Callable[[str, int], HttpResponse],
+        record: Callable[[], T | None],
+        done: Callable[[T | None], HttpResponse],
+        counted: Callable[[], bool],
+    ) -> HttpResponse:
+        if self.is_bot() or self.already_recorded():
+            return done(None)
+        if not form.is_valid():
+            return show(self.id_for_the_form(), 200)
+        if not self.well_formed:
+            form.add_error(None, SUBMISSION_UNKNOWN.format(button=button))
+            return show(new_submission_id(), 200)
+        usage = None
+        if counted():
+            usage = self.consume()
+            if usage is None:
+                form.add_error(None, TOO_MANY.format(button=button))
+                response = show(self.submission_id, 429)
+                response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+                return response
+        try:
+            kept = self.record(usage, record)
+        except AlreadyRecorded:
+            return done(None)
+        if kept is None:
+            _give_back(usage)
+            return show(self.id_for_the_form(), 200)
+        return done(kept)
 
 
 def _give_back(usage: Any) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 
 from allauth.core.internal import ratelimit
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -51,8 +51,10 @@ from kindred.intake.models import (
     SupportRequest,
     TriageStatus,
 )
+from kindred.intake.participant_access import own_request
 from kindred.programs.models import CrisisLine
 from kindred.programs.queries import crisis_lines_for
+from kindred.support.queries import peer_on_participant_home
 from kindred.topics.models import Topic
 from kindred.volunteers.models import IDENTITY_FLAGS
 
@@ -158,9 +160,6 @@ def peer_state(support_request: SupportRequest) -> str:
     the participant's answer), "active", or "". First, a proposal that lapsed sends the request
     back to the queue, so the status read afterwards says so. A request no longer open has no
     peer to show, whatever a match says."""
-    # Imported here: matches (the support app) build on intake, not the other way round.
-    from kindred.support.queries import peer_on_participant_home
-
     peer = peer_on_participant_home(support_request)
     return peer if support_request.is_open else ""
 
@@ -180,14 +179,6 @@ SHOWN_PREFERENCES = frozenset(
     {"gender", "identity", "language", "city", "region", "career_stage", "practice_area"}
     | {"practice_area_value"}
 )
-
-
-def own_request(request: HttpRequest) -> SupportRequest:
-    """The signed-in participant's own request: the only one these pages ever show."""
-    support_request: SupportRequest | None = getattr(request, "participant_access", None)
-    if support_request is None:  # the access rule lets no one else in; fail closed regardless
-        raise Http404
-    return support_request
 
 
 def _rate_key(request: HttpRequest, value: str) -> str:

@@ -22,7 +22,6 @@ are removed from it when shown: they appear once. Nothing the person typed is ev
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -31,7 +30,7 @@ from django.shortcuts import redirect, render
 from kindred.accounts.on_call import staffed_programs
 from kindred.confidential.access import PUBLIC, allow
 from kindred.intake import one_time
-from kindred.intake.actions import submit_concern, submit_request
+from kindred.intake.actions import Submitted, submit_concern, submit_request
 from kindred.intake.forms.public import (
     AskForm,
     ConcernForm,
@@ -46,17 +45,10 @@ from kindred.programs.models import CrisisLine, Program
 from kindred.programs.queries import NATIONAL_CRISIS_LINES, crisis_lines_for
 from kindred.web.public_forms import (
     HONEYPOT_FIELD,
-    RETRY_AFTER_SECONDS,
     SUBMISSION_FIELD,
-    SUBMISSION_UNKNOWN,
-    TOO_MANY,
-    AlreadyRecorded,
     PublicSubmission,
-    SubmissionUnavailable,
     new_submission_id,
 )
-
-logger = logging.getLogger(__name__)
 
 # Per client address only (see kindred.web.public_forms), and only for calm submissions:
 # generous for an office behind one address. Nothing is shared by everyone, so no flood from
@@ -106,16 +98,39 @@ def ask(request: HttpRequest) -> HttpResponse:
         else AskForm(request.POST, programs=programs)
     )
     guard = PublicSubmission(request, SupportRequest, "kindred.intake", ASK_ACTION, RATE)
-    try:
-        return _receive_request(request, guard, form, answer)
-    except SubmissionUnavailable as error:
-        # The database or the limiter's cache failed: nothing was kept. Say so honestly, with
-        # the national crisis lines (no database needed) and the answers as typed; the log
-        # names only the failing component's exception class.
-        logger.error("request for support not saved (%s)", type(error.__cause__).__name__)
-        return _details_page(
-            request, form, answer, guard.id_for_the_form(), status=503, failed=True
+
+    def record() -> Submitted | None:
+        program = form.chosen_program(form.cleaned_data)
+        if program is None:  # a valid form always has one; never record a request without
+            return None
+        return submit_request(
+            program,
+            channel=Channel.WEB,
+            submission_digest=guard.digest,
+            **form.request_fields(answer),
         )
+
+    def calm() -> bool:
+        # Only calm submissions are counted: someone at risk is never paused.
+        urgent = mentions_risk(form.cleaned_data.get("free_text") or "")
+        return not (is_urgent_answer(answer) or urgent)
+
+    return guard.receive(
+        form,
+        button=ASK_BUTTON,
+        what="request for support",
+        show=lambda submission_id, status: _details_page(
+            request, form, answer, submission_id, status=status
+        ),
+        record=record,
+        done=lambda submitted: _request_sent(request, submitted, answer),
+        # The database or the limiter's cache failed: nothing was kept. Say so honestly, with
+        # the national crisis lines (no database needed) and the answers as typed.
+        unavailable=lambda submission_id: _details_page(
+            request, form, answer, submission_id, status=503, failed=True
+        ),
+        counted=calm,
+    )
 
 
 def _answer_safety_question(request: HttpRequest, programs: list[Program]) -> HttpResponse:
@@ -133,44 +148,12 @@ def _answer_safety_question(request: HttpRequest, programs: list[Program]) -> Ht
     )
 
 
-def _receive_request(
-    request: HttpRequest, guard: PublicSubmission, form: AskForm | UrgentAskForm, answer: str
-) -> HttpResponse:
-    if guard.is_bot() or guard.already_recorded():
-        # A bot is answered like anyone else and nothing is kept. Sent already (refresh, Back,
-        # double click): the next page shows the reference and passphrase if they have not been
-        # shown yet, and says so calmly if they have.
+def _request_sent(request: HttpRequest, submitted: Submitted | None, answer: str) -> HttpResponse:
+    """The next page shows the reference and passphrase once. Nothing new kept (a bot, or the
+    same form sent again by refresh, Back or a double click): it shows them if they have not
+    been shown yet, and says so calmly if they have."""
+    if submitted is None:
         return redirect("intake:submitted")
-    if not form.is_valid():
-        return _details_page(request, form, answer, guard.id_for_the_form())
-    if not guard.well_formed:
-        form.add_error(None, SUBMISSION_UNKNOWN.format(button=ASK_BUTTON))
-        return _details_page(request, form, answer, new_submission_id())
-    urgent = is_urgent_answer(answer) or mentions_risk(form.cleaned_data.get("free_text") or "")
-    usage = None
-    if not urgent:
-        # Only calm submissions are counted: someone at risk is never paused.
-        usage = guard.consume()
-        if usage is None:
-            form.add_error(None, TOO_MANY.format(button=ASK_BUTTON))
-            response = _details_page(request, form, answer, guard.submission_id, status=429)
-            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-            return response
-    program = form.chosen_program(form.cleaned_data)
-    if program is None:  # a valid form always has one; never record a request without
-        return redirect("intake:ask")
-    try:
-        submitted = guard.record(
-            usage,
-            lambda: submit_request(
-                program,
-                channel=Channel.WEB,
-                submission_digest=guard.digest,
-                **form.request_fields(answer),
-            ),
-        )
-    except AlreadyRecorded:
-        return redirect("intake:submitted")  # a second copy of the same form won the race
     request.session.pop(RISK_STEP, None)
     support_request = submitted.request
     response = redirect("intake:submitted")
@@ -181,7 +164,7 @@ def _receive_request(
         {
             "reference": support_request.reference,
             "passphrase": submitted.passphrase,
-            "program": program.pk,
+            "program": support_request.program_id,
             "urgent": support_request.urgent,
             "crisis": support_request.urgent or is_urgent_answer(answer),
             "alerted": submitted.alerted,
@@ -271,49 +254,37 @@ def concern(request: HttpRequest) -> HttpResponse:
 
     guard = PublicSubmission(request, Concern, "kindred.intake", CONCERN_ACTION, RATE)
     form = ConcernForm(request.POST, programs=programs)
-    try:
-        return _receive_concern(request, guard, form)
-    except SubmissionUnavailable as error:
-        logger.error("concern not saved (%s)", type(error.__cause__).__name__)
-        return _concern_page(request, form, guard.id_for_the_form(), status=503, failed=True)
 
+    def record() -> Concern | None:
+        program = form.chosen_program()
+        if program is None:
+            return None
+        return submit_concern(program, submission_digest=guard.digest, **form.concern_fields())
 
-def _receive_concern(
-    request: HttpRequest, guard: PublicSubmission, form: ConcernForm
-) -> HttpResponse:
-    if guard.is_bot() or guard.already_recorded():
-        return redirect("intake:concern_sent")
-    if not form.is_valid():
-        return _concern_page(request, form, guard.id_for_the_form())
-    if not guard.well_formed:
-        form.add_error(None, SUBMISSION_UNKNOWN.format(button=CONCERN_BUTTON))
-        return _concern_page(request, form, new_submission_id())
-    danger_now = form.cleaned_data["urgency"] == ConcernUrgency.NOW
-    usage = None
-    if not danger_now:
+    return guard.receive(
+        form,
+        button=CONCERN_BUTTON,
+        what="concern",
+        show=lambda submission_id, status: _concern_page(
+            request, form, submission_id, status=status
+        ),
+        record=record,
+        done=lambda recorded: _concern_recorded(request, recorded),
+        unavailable=lambda submission_id: _concern_page(
+            request, form, submission_id, status=503, failed=True
+        ),
         # Only calm concerns are counted: "danger now" is always stored and alerted.
-        usage = guard.consume()
-        if usage is None:
-            form.add_error(None, TOO_MANY.format(button=CONCERN_BUTTON))
-            response = _concern_page(request, form, guard.submission_id, status=429)
-            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-            return response
-    program = form.chosen_program()
-    if program is None:
-        return redirect("intake:concern")
-    try:
-        recorded = guard.record(
-            usage,
-            lambda: submit_concern(
-                program, submission_digest=guard.digest, **form.concern_fields()
-            ),
-        )
-    except AlreadyRecorded:
+        counted=lambda: form.cleaned_data["urgency"] != ConcernUrgency.NOW,
+    )
+
+
+def _concern_recorded(request: HttpRequest, recorded: Concern | None) -> HttpResponse:
+    if recorded is None:  # a bot, or the same form sent again: nothing new was kept
         return redirect("intake:concern_sent")
     if recorded.urgency == ConcernUrgency.NOW:
         # "We have alerted" only when a mail server accepted the alert (alert_sent_at is set).
         request.session[CONCERN_NOW] = {
-            "program": program.pk,
+            "program": recorded.program_id,
             "alerted": recorded.alert_sent_at is not None,
         }
     return redirect("intake:concern_sent")

@@ -10,7 +10,6 @@ are not audited row by row; every page that does show one is an audited VIEW.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -25,10 +24,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kindred.accounts.models import PROGRAM_STAFF_ROLES, AuthenticatedRequest
+from kindred.accounts.queries import programs_run_by
 from kindred.confidential import audit
 from kindred.confidential.access import allow, get_for, roles
 from kindred.confidential.models import AuditAction
 from kindred.intake import actions, one_time, queries
+from kindred.intake.descriptions import describe_preferences, waited
 from kindred.intake.forms.staff import (
     CONTACT_METHODS,
     ConcernStatusForm,
@@ -49,8 +50,8 @@ from kindred.intake.models import (
 from kindred.intake.risk import mentions_risk
 from kindred.programs.models import Program
 from kindred.programs.queries import crisis_lines_for
-from kindred.support.actions import expire_overdue_proposals
-from kindred.support.views import staff as support_staff
+from kindred.support.lapsing import lapse_overdue_proposals
+from kindred.support.staff_queries import has_open_match, open_tasks_in_order, request_matches
 from kindred.topics.models import Topic
 from kindred.volunteers.models import IDENTITY_FLAGS
 from kindred.web.public_forms import SUBMISSION_FIELD, SUBMISSION_SHAPE, digest, new_submission_id
@@ -71,16 +72,6 @@ QUEUE_COLUMNS = (
     "alert_failed",
     "program__name",
 )
-
-
-def waited(since: datetime, now: datetime) -> str:
-    """How long someone has waited, in the largest whole unit: "3 days", "5 hours"."""
-    seconds = max(0.0, (now - since).total_seconds())
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            count = int(seconds // size)
-            return f"{count} {unit}{'' if count == 1 else 's'}"
-    return "under a minute"
 
 
 # --- The queue ------------------------------------------------------------------------------
@@ -117,7 +108,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         .order_by("created_at")
         .only("id", "reference")[:20]
     )
-    programs = request.user.programs_with_role(*PROGRAM_STAFF_ROLES)
+    programs = programs_run_by(request)
     return render(
         request,
         "intake/staff/queue.html",
@@ -146,7 +137,7 @@ def _fetch(request: AuthenticatedRequest, request_id: UUID) -> SupportRequest:
     )
     # A proposal past its time to answer lapses before the file is read, so the status at the
     # top and the matches below agree.
-    if expire_overdue_proposals(among=support_request.matches.all()):
+    if lapse_overdue_proposals(support_request):
         support_request.refresh_from_db()
     return support_request
 
@@ -169,79 +160,6 @@ def urgent_reasons(support_request: SupportRequest) -> list[str]:
     if support_request.urgent and not reasons:
         reasons.append("It was marked urgent when it was received.")
     return reasons
-
-
-CITY_WORDS = {
-    "same": "A peer in their own city",
-    "different": "A peer in a different city",
-    "either": "Either city is fine",
-}
-PRACTICE_AREA_WORDS = {
-    "same": "A peer in the same practice area",
-    "different": "A peer in a different practice area",
-    "either": "Any practice area",
-}
-STRENGTH_WORDS = {"must": "it matters: only such a peer", "nice": "would be nice"}
-PREFERENCE_LABELS = {
-    "language": "Language",
-    "region": "Their city or region",
-    "city": "City",
-    "gender": "Peer's gender",
-    "identity": "Peer's identity",
-    "career_stage": "Career stage",
-    "practice_area": "Practice area",
-}
-
-
-def _with_strength(value: Any) -> str:
-    """A preference given as text, or as {"value": …, "strength": "must"|"nice"}."""
-    if isinstance(value, dict):
-        text = str(value.get("value") or "").strip()
-        strength = STRENGTH_WORDS.get(str(value.get("strength", "")), "")
-        return f"{text} ({strength})" if text and strength else text
-    return str(value).strip() if value else ""
-
-
-def _identity(value: Any) -> str:
-    labels = dict(IDENTITY_FLAGS)
-    if isinstance(value, dict):
-        flags = [labels.get(str(key), str(key)) for key, on in value.items() if on is True]
-        described = [str(value[key]) for key in ("gender", "value") if value.get(key)]
-        strength = STRENGTH_WORDS.get(str(value.get("strength", "")), "")
-        text = ", ".join(described + flags)
-        return f"{text} ({strength})" if text and strength else text
-    if isinstance(value, list | tuple):
-        return ", ".join(labels.get(str(item), str(item)) for item in value)
-    return str(value) if value else ""
-
-
-def describe_preferences(preferences: Any) -> list[tuple[str, str]]:
-    """The participant's wishes about their peer as (label, words) pairs; empty ones left out.
-
-    Written defensively: the web form and phone intake store the same shapes, but an unknown
-    key is still shown (as it came) rather than silently hidden from the coordinator."""
-    if not isinstance(preferences, dict):
-        return []
-    shown: list[tuple[str, str]] = []
-    for key, value in preferences.items():
-        if key == "practice_area_value":
-            continue
-        if key == "city":
-            text = CITY_WORDS.get(str(value), str(value or ""))
-            text = "" if value == "either" else text
-        elif key == "practice_area":
-            text = "" if value == "either" else PRACTICE_AREA_WORDS.get(str(value), str(value))
-            if text and preferences.get("practice_area_value"):
-                text += f" ({preferences['practice_area_value']})"
-        elif key == "career_stage":
-            text = "Someone at a similar stage of their career" if value is True else ""
-        elif key == "identity":
-            text = _identity(value)
-        else:
-            text = _with_strength(value)
-        if text:
-            shown.append((PREFERENCE_LABELS.get(key, key.replace("_", " ").capitalize()), text))
-    return shown
 
 
 @dataclass(frozen=True)
@@ -286,18 +204,12 @@ def _render_detail(
         object_id=str(support_request.pk),
         program_id=support_request.program_id,
         # The role held in this request's program: what the participant will see.
-        role=",".join(
-            sorted(
-                request.user.memberships.filter(program_id=support_request.program_id).values_list(
-                    "role", flat=True
-                )
-            )
-        ),
+        role=",".join(request.user.roles_in(support_request.program_id)),
     )
     slugs = [str(slug) for slug in support_request.topics or []]
     names = dict(Topic.objects.filter(slug__in=slugs).values_list("slug", "name"))
     now = timezone.now()
-    matches = support_staff.request_matches(request, support_request)
+    matches = request_matches(request, support_request)
     return render(
         request,
         "intake/staff/detail.html",
@@ -312,7 +224,7 @@ def _render_detail(
             if support_request.asker_kind in AskerKind.values
             else support_request.asker_kind,
             "topics": [names.get(slug, slug) for slug in slugs],
-            "preferences": describe_preferences(support_request.preferences),
+            "preferences": describe_preferences(support_request.preferences, dict(IDENTITY_FLAGS)),
             "avoid": [str(entry) for entry in support_request.avoid or []],
             "contact": describe_contact(support_request.contact),
             "history": support_request.status_changes.select_related("changed_by"),
@@ -325,7 +237,7 @@ def _render_detail(
             else "",
             # Kinds and dates of its open tasks (a deletion asked for, …): support's own order.
             "open_tasks": list(
-                support_staff.open_tasks_in_order(support_request.tasks.all()).only(
+                open_tasks_in_order(support_request.tasks.all()).only(
                     "id", "kind", "created_at", "resolved_at"
                 )
             ),
@@ -354,7 +266,7 @@ def change_status(request: AuthenticatedRequest, request_id: UUID) -> HttpRespon
     form = TriageForm(
         request.POST,
         current=support_request.status,
-        has_open_match=support_staff.has_open_match(support_request),
+        has_open_match=has_open_match(support_request),
     )
     if not form.is_valid():
         return _render_detail(request, support_request, triage_form=form)
@@ -372,7 +284,7 @@ def change_status(request: AuthenticatedRequest, request_id: UUID) -> HttpRespon
 
 
 def _programs(request: AuthenticatedRequest) -> QuerySet[Program]:
-    return request.user.programs_with_role(*PROGRAM_STAFF_ROLES).order_by("name")
+    return programs_run_by(request).order_by("name")
 
 
 @allow(roles(*PROGRAM_STAFF_ROLES))
@@ -483,7 +395,7 @@ def concerns(request: AuthenticatedRequest) -> HttpResponse:
         (concern, waited(concern.created_at, now) if concern.status != ConcernStatus.CLOSED else "")
         for concern in page
     ]
-    programs = request.user.programs_with_role(*PROGRAM_STAFF_ROLES)
+    programs = programs_run_by(request)
     return render(
         request,
         "intake/staff/concerns.html",

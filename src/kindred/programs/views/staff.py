@@ -4,13 +4,14 @@ and how to reach it). Coordinators see them; only the program's Executive Direct
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kindred.accounts.models import PROGRAM_STAFF_ROLES, AuthenticatedRequest, Role
+from kindred.accounts.queries import programs_directed_by, programs_run_by
 from kindred.confidential import audit
 from kindred.confidential.access import allow, get_for, roles
 from kindred.programs.actions import (
@@ -22,16 +23,6 @@ from kindred.programs.actions import (
 )
 from kindred.programs.forms import CrisisLineForm, PublicContactForm
 from kindred.programs.models import CrisisLine, Program
-
-
-def programs_run_by(request: AuthenticatedRequest) -> QuerySet[Program]:
-    """The programs this person coordinates or directs; nothing of any other program."""
-    return request.user.programs_with_role(*PROGRAM_STAFF_ROLES)
-
-
-def programs_directed_by(request: AuthenticatedRequest) -> QuerySet[Program]:
-    """The programs this person directs: the only ones whose public face they may change."""
-    return request.user.programs_with_role(Role.EXECUTIVE_DIRECTOR)
 
 
 def can_edit(request: AuthenticatedRequest, program: Program) -> bool:

@@ -2,7 +2,7 @@
 how to reach their peer, the check-in, and a change of peer at any time.
 
 Like every page under /my/, these work on the signed-in participant's own request
-(`intake.views.participant.own_request`), never on an id in the URL. Until the volunteer has
+(`intake.participant_access.own_request`), never on an id in the URL. Until the volunteer has
 said yes the participant learns nothing about them; they never see the volunteer's last name;
 after a change they are told only that a new peer is being found. Forms carry the id of the
 match the participant was shown, so an answer is never applied to a different proposal.
@@ -25,7 +25,7 @@ from kindred.confidential import audit
 from kindred.confidential.access import PARTICIPANT, allow
 from kindred.confidential.models import AuditAction
 from kindred.intake.models import SupportRequest
-from kindred.intake.views.participant import own_request
+from kindred.intake.participant_access import own_request
 from kindred.support import actions, queries
 from kindred.support.forms import (
     MatchIdForm,

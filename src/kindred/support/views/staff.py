@@ -1,6 +1,6 @@
 """Coordinators' pages about matches: a match's file (withdraw a proposal, close a match) and
-the program's tasks; and the pieces of other staff pages that come from matches (a request's
-matches, a volunteer's matches and hours, the open tasks on staff home).
+the program's tasks. What other staff pages show of matches (a request's matches, a volunteer's
+matches and hours, the open tasks on staff home) is read through `kindred.support.staff_queries`.
 
 Matches and tasks are fetched through `get_for` over `matches_visible_to_staff` and
 `tasks_visible_to_staff`, so a coordinator of another program gets the same audited 404 as for a
@@ -14,12 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Case, Count, IntegerField, Max, QuerySet, Sum, Value, When
+from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -27,44 +26,28 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kindred.accounts.models import PROGRAM_STAFF_ROLES, AuthenticatedRequest
+from kindred.accounts.queries import programs_run_by
 from kindred.confidential import audit
 from kindred.confidential.access import allow, get_for, roles
 from kindred.confidential.models import AuditAction
-from kindred.intake.models import SupportRequest
 from kindred.programs.models import Program
 from kindred.support import actions
-from kindred.support.models import (
-    OPEN_MATCH_STATUSES,
-    CheckinAnswer,
-    ClosureReason,
-    ContactLog,
-    CoordinatorTask,
-    Exclusion,
-    Match,
-    MatchStatus,
-    TaskKind,
+from kindred.support.lapsing import lapse_overdue_proposals
+from kindred.support.models import CheckinAnswer, ClosureReason, CoordinatorTask, Match, MatchStatus
+from kindred.support.staff_queries import (
+    contact_summary,
+    matches_visible_to_staff,
+    open_tasks_in_order,
+    tasks_visible_to_staff,
 )
-from kindred.volunteers.models import VolunteerProfile
-from kindred.volunteers.queries import programs_run_by
 from kindred.web.form_fields import choice
 
 STAFF = roles(*PROGRAM_STAFF_ROLES)
 # Resolved tasks stay listed (folded away) this long, for "who dealt with that, and when?".
 RESOLVED_SHOWN_DAYS = 30
-# How many open tasks staff home names, after the count.
-HOME_TASKS_SHOWN = 5
 
 
 # --- Who sees what --------------------------------------------------------------------------
-
-
-def matches_visible_to_staff(request: AuthenticatedRequest) -> QuerySet[Match]:
-    """Matches of the programs this coordinator or director runs; never another program's."""
-    return Match.objects.filter(program__in=programs_run_by(request))
-
-
-def tasks_visible_to_staff(request: AuthenticatedRequest) -> QuerySet[CoordinatorTask]:
-    return CoordinatorTask.objects.filter(program__in=programs_run_by(request))
 
 
 def _matches_with_data(request: AuthenticatedRequest) -> QuerySet[Match]:
@@ -75,7 +58,7 @@ def _matches_with_data(request: AuthenticatedRequest) -> QuerySet[Match]:
 
 def _fetch_match(request: AuthenticatedRequest, match_id: UUID) -> Match:
     match = get_for(request, _matches_with_data, object_type="match", pk=match_id)
-    if actions.expire_overdue_proposals(among=Match.objects.filter(pk=match.pk)):
+    if lapse_overdue_proposals(match):
         match = _matches_with_data(request).get(pk=match.pk)
     return match
 
@@ -86,17 +69,6 @@ def _record_views(
     audit.record_many(
         AuditAction.VIEW, list(subjects), actor=audit.actor_for(request), purpose=purpose
     )
-
-
-def duration(minutes: int) -> str:
-    """Minutes in words a coordinator reads at a glance: "45 minutes", "2 hours 15 minutes"."""
-    hours, rest = divmod(max(minutes, 0), 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours} hour{'' if hours == 1 else 's'}")
-    if rest or not hours:
-        parts.append(f"{rest} minute{'' if rest == 1 else 's'}")
-    return " ".join(parts)
 
 
 # --- One match's file -----------------------------------------------------------------------
@@ -115,24 +87,6 @@ class CloseMatchForm(forms.Form):
             help_text="The request closes with the match; “Referred elsewhere” marks it so.",
         ),
     )
-
-
-@dataclass(frozen=True)
-class ContactSummary:
-    """That conversations happened: how many, how long in all, the last one. Never content."""
-
-    count: int
-    minutes: int
-    last_on: date | None
-
-    @property
-    def total(self) -> str:
-        return duration(self.minutes)
-
-
-def contact_summary(contacts: QuerySet[ContactLog]) -> ContactSummary:
-    totals = contacts.aggregate(count=Count("pk"), minutes=Sum("minutes"), last=Max("on"))
-    return ContactSummary(totals["count"], totals["minutes"] or 0, totals["last"])
 
 
 @dataclass(frozen=True)
@@ -184,11 +138,7 @@ def _answer_label(answer: str) -> str:
 def _render_match(
     request: AuthenticatedRequest, match: Match, *, close_form: CloseMatchForm | None = None
 ) -> HttpResponse:
-    open_tasks = list(
-        match.tasks.filter(resolved_at__isnull=True)
-        .select_related("data_key")
-        .order_by(_safety_first(), "-created_at", "pk")
-    )
+    open_tasks = list(open_tasks_in_order(match.tasks.all()).select_related("data_key"))
     _record_views(
         request,
         [
@@ -274,19 +224,6 @@ def close(request: AuthenticatedRequest, match_id: UUID) -> HttpResponse:
 # --- The program's tasks --------------------------------------------------------------------
 
 
-def _safety_first() -> Case:
-    return Case(
-        When(kind=TaskKind.SAFETY_CONCERN, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-
-
-def open_tasks_in_order(tasks: QuerySet[CoordinatorTask]) -> QuerySet[CoordinatorTask]:
-    """Open tasks, safety concerns first, then the newest."""
-    return tasks.filter(resolved_at__isnull=True).order_by(_safety_first(), "-created_at", "pk")
-
-
 def _chosen_program(request: AuthenticatedRequest) -> Program | None:
     """The program asked for in `?program=`, or None for all of this person's programs. One
     they do not run gets the same audited 404 as one that does not exist."""
@@ -305,7 +242,7 @@ def task_list(request: AuthenticatedRequest) -> HttpResponse:
     scope = [chosen] if chosen is not None else programs
     # A proposal that lapsed while nobody had a page open becomes a task now, not at the next
     # cron run.
-    actions.expire_overdue_proposals(among=Match.objects.filter(program__in=scope))
+    lapse_overdue_proposals(scope)
     tasks = CoordinatorTask.objects.filter(program__in=scope).select_related(
         "data_key", "program", "request", "resolved_by"
     )
@@ -348,87 +285,3 @@ def task_resolve(request: AuthenticatedRequest, task_id: UUID) -> HttpResponse:
     if request.POST.get("program") == str(task.program_id):
         url += f"?program={task.program_id}"
     return HttpResponseRedirect(url)
-
-
-# --- What other staff pages show of matches -------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OpenTasks:
-    count: int
-    newest: list[CoordinatorTask]
-
-
-def open_tasks_summary(request: AuthenticatedRequest) -> OpenTasks:
-    """For staff home: how many tasks are open, and the first few (kind, date, reference:
-    nothing anyone wrote, so nothing to audit)."""
-    tasks = open_tasks_in_order(tasks_visible_to_staff(request))
-    newest = list(
-        tasks.select_related("request").only("id", "kind", "created_at", "request__reference")[
-            :HOME_TASKS_SHOWN
-        ]
-    )
-    count = len(newest) if len(newest) < HOME_TASKS_SHOWN else tasks.count()
-    return OpenTasks(count, newest)
-
-
-def request_matches(
-    request: AuthenticatedRequest, support_request: SupportRequest
-) -> dict[str, Any]:
-    """The "Matches" section of a request's file: the open match, earlier ones with their
-    outcome, and the volunteers never to be proposed again, with why. Lapse the request's
-    overdue proposals first (`actions.expire_overdue_proposals`), so the file's status and this
-    section agree."""
-    matches = list(
-        support_request.matches.select_related("volunteer", "volunteer__data_key").order_by(
-            "-proposed_at", "pk"
-        )
-    )
-    exclusions = list(
-        Exclusion.objects.filter(request=support_request)
-        .select_related("volunteer", "volunteer__data_key")
-        .order_by("created_at", "pk")
-    )
-    names_shown = {match.volunteer_id for match in matches} | {e.volunteer_id for e in exclusions}
-    _record_views(
-        request,
-        (audit.Subject("volunteer", pk, support_request.program_id) for pk in sorted(names_shown)),
-        "request file: matches",
-    )
-    return {
-        "open_match": next((m for m in matches if m.status in OPEN_MATCH_STATUSES), None),
-        "past_matches": [m for m in matches if m.status not in OPEN_MATCH_STATUSES],
-        "exclusions": exclusions,
-    }
-
-
-def has_open_match(support_request: SupportRequest) -> bool:
-    return Match.objects.filter(request=support_request, status__in=OPEN_MATCH_STATUSES).exists()
-
-
-@dataclass(frozen=True)
-class VolunteerMatches:
-    matches: list[Match]
-    contacts: ContactSummary
-
-
-def volunteer_matches(volunteer: VolunteerProfile) -> VolunteerMatches:
-    """A volunteer's matches (status and dates; of the participant, only the request's
-    reference) and their hours: the minutes of every contact they logged."""
-    matches = list(
-        volunteer.matches.select_related(None)
-        .select_related("request")
-        .only(
-            "id",
-            "status",
-            "proposed_at",
-            "activated_at",
-            "ended_at",
-            "closure_reason",
-            "request__reference",
-        )
-        .order_by("-proposed_at", "pk")
-    )
-    return VolunteerMatches(
-        matches, contact_summary(ContactLog.objects.filter(volunteer=volunteer))
-    )

@@ -316,8 +316,7 @@ class ApplicationForm(forms.Form):
 
     @staticmethod
     def other_languages_list(cleaned: dict[str, Any]) -> list[str]:
-        # "|" separates languages in the stored text (VolunteerProfile.languages_text).
-        text = (cleaned.get("other_languages") or "").replace("|", " ")
+        text = cleaned.get("other_languages") or ""
         return [part.strip() for part in text.split(",") if part.strip()]
 
     @staticmethod

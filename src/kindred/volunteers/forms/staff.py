@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any, cast
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from kindred.topics.models import Topic
@@ -14,9 +14,9 @@ from kindred.volunteers.models import (
     STATUS_CHOICES,
     ScreeningItem,
     TrainingModule,
-    VolunteerProfile,
 )
 from kindred.volunteers.pipeline import Status, next_steps
+from kindred.volunteers.pool import normal
 from kindred.volunteers.queries import EXPIRING_WITHIN_DAYS, ListFilters
 
 ANY = [("", "Any")]
@@ -29,6 +29,24 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def distinct_sorted(values: Iterable[str]) -> list[str]:
+    """Non-empty values, once each, in alphabetical order whatever their case."""
+    return sorted({value for value in values if value}, key=str.casefold)
+
+
+def in_words(value: str) -> str:
+    """A free-text answer kept in normal form ("red deer"), as a person reads it ("Red Deer")."""
+    return " ".join(word[:1].upper() + word[1:] for word in value.split(" "))
+
+
+class NormalChoiceField(forms.ChoiceField):
+    """A choice among answers kept in normal form (kindred.volunteers.pool.normal), so that
+    "Red Deer", "red deer" and "RED DEER" in a link all choose the same region."""
+
+    def to_python(self, value: Any) -> str:
+        return normal(super().to_python(value))
+
+
 class VolunteerFilterForm(forms.Form):
     """The list's filters, read from the query string (categories only, never a name)."""
 
@@ -36,26 +54,31 @@ class VolunteerFilterForm(forms.Form):
 
     status = forms.ChoiceField(choices=ANY + STATUS_CHOICES, required=False)
     topic = forms.ChoiceField(choices=ANY, required=False)
-    region = forms.ChoiceField(choices=ANY, required=False)
-    language = forms.ChoiceField(choices=ANY, required=False)
+    region = NormalChoiceField(choices=ANY, required=False)
+    language = NormalChoiceField(choices=ANY, required=False)
     capacity_left = forms.BooleanField(label="Has capacity left", required=False)
     training_expiring = forms.BooleanField(
         label=f"Training expires within {EXPIRING_WITHIN_DAYS} days", required=False
     )
 
-    def __init__(self, *args: Any, visible: QuerySet[VolunteerProfile], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        topics: Iterable[Topic],
+        regions: Iterable[str],
+        languages: Iterable[str],
+        **kwargs: Any,
+    ) -> None:
+        """`regions` and `languages` are what the visible volunteers gave, in normal form: they
+        are sealed on each profile, so the page passes them in (from the decrypted pool) rather
+        than this form reading a column."""
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             # Field.template_name is Django 5.0 API that django-stubs does not declare yet.
             field.template_name = "volunteers/staff/filter_field.html"  # type: ignore[attr-defined]
-        # Two queries, whatever the number of volunteers: the choices are what exists.
-        topics = Topic.objects.order_by("position", "name").values_list("slug", "name")
-        self._offer("topic", list(topics))
-        pairs = set(visible.values_list("region", "languages_text").distinct().order_by())
-        regions = {region for region, _ in pairs if region}
-        languages = {name for _, text in pairs for name in text.split("|") if name}
-        self._offer("region", [(region, region) for region in sorted(regions, key=str.casefold)])
-        self._offer("language", [(name, name) for name in sorted(languages, key=str.casefold)])
+        self._offer("topic", [(topic.slug, topic.name) for topic in topics])
+        self._offer("region", [(name, in_words(name)) for name in distinct_sorted(regions)])
+        self._offer("language", [(name, in_words(name)) for name in distinct_sorted(languages)])
 
     def _offer(self, name: str, choices: list[tuple[str, str]]) -> None:
         cast(forms.ChoiceField, self.fields[name]).choices = ANY + choices

@@ -125,8 +125,6 @@ class ProfileForm(forms.Form):
         languages = split_list(self.cleaned_data["languages"])
         if not languages:
             raise forms.ValidationError("Name at least one language.")
-        if any("|" in language for language in languages):
-            raise forms.ValidationError("Use commas between languages, nothing else.")
         return languages
 
     def clean_practice_areas(self) -> list[str]:
@@ -148,7 +146,7 @@ class ProfileForm(forms.Form):
     def chosen_topics(self) -> list[Topic]:
         """The topics ticked, plus any retired topic already on the profile: retired topics are
         no longer offered, but saving the profile does not silently take them away."""
-        retired = [topic for topic in self.volunteer.topics.all() if not topic.is_active]
+        retired = Topic.objects.filter(slug__in=self.volunteer.topic_slugs or [], is_active=False)
         return [*self.cleaned_data["topics"], *retired]
 
     def recovery_years(self) -> dict[str, int]:

@@ -7,8 +7,6 @@ Nothing the person typed goes into a URL: the thank-you page is the same for eve
 
 from __future__ import annotations
 
-import contextlib
-import logging
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -22,17 +20,10 @@ from kindred.volunteers.models import VolunteerProfile
 from kindred.web.public_forms import (
     COULD_NOT_SAVE,
     HONEYPOT_FIELD,
-    RETRY_AFTER_SECONDS,
     SUBMISSION_FIELD,
-    SUBMISSION_UNKNOWN,
-    TOO_MANY,
-    AlreadyRecorded,
     PublicSubmission,
-    SubmissionUnavailable,
     new_submission_id,
 )
-
-logger = logging.getLogger(__name__)
 
 # Generous for an office behind one address, too slow for a flood from it. No limit is shared
 # by everyone (issue 9): a flood from many addresses must not close the form to real applicants.
@@ -53,46 +44,31 @@ def apply(request: HttpRequest) -> HttpResponse:
         request, VolunteerProfile, "kindred.volunteers", RATE_ACTION, APPLICATION_RATE
     )
     form = ApplicationForm(request.POST, programs=programs)
-    try:
-        return _receive(request, guard, form)
-    except SubmissionUnavailable as error:
+
+    def record() -> VolunteerProfile | None:
+        program = form.chosen_program(form.cleaned_data)
+        if program is None:  # a valid form always has one; never record an application without
+            return None
+        return submit_application(program, submission_digest=guard.digest, **form.application())
+
+    def could_not_save(submission_id: str) -> HttpResponse:
         # Storage or the limiter's cache failed: say so, keep the answers, never "wait ten
-        # minutes". The log names the failing component's exception class only.
-        logger.error("volunteer application not saved (%s)", type(error.__cause__).__name__)
+        # minutes".
         form.errors.pop("__all__", None)
         form.add_error(None, str(COULD_NOT_SAVE))
-        return _form_page(request, form, guard.id_for_the_form(), status=503)
+        return _form_page(request, form, submission_id, status=503)
 
-
-def _receive(request: HttpRequest, guard: PublicSubmission, form: ApplicationForm) -> HttpResponse:
-    if guard.is_bot() or guard.already_recorded():
+    return guard.receive(
+        form,
+        button=BUTTON,
+        what="volunteer application",
+        show=lambda submission_id, status: _form_page(request, form, submission_id, status=status),
+        record=record,
         # A bot is thanked like anyone else and nothing is kept; a form sent twice (refresh,
         # Back, double click) was recorded the first time.
-        return redirect("volunteers:applied")
-    if not form.is_valid():
-        return _form_page(request, form, guard.id_for_the_form())
-    if not guard.well_formed:
-        form.add_error(None, SUBMISSION_UNKNOWN.format(button=BUTTON))
-        return _form_page(request, form, new_submission_id())
-    usage = guard.consume()
-    if usage is None:
-        form.add_error(None, TOO_MANY.format(button=BUTTON))
-        response = _form_page(request, form, guard.submission_id, status=429)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
-    program = form.chosen_program(form.cleaned_data)
-    if program is None:  # a valid form always has one; never record an application without
-        usage.rollback()
-        return redirect("volunteers:apply")
-    # AlreadyRecorded: the same form, sent twice at once: one was recorded.
-    with contextlib.suppress(AlreadyRecorded):
-        guard.record(
-            usage,
-            lambda: submit_application(
-                program, submission_digest=guard.digest, **form.application()
-            ),
-        )
-    return redirect("volunteers:applied")
+        done=lambda _recorded: redirect("volunteers:applied"),
+        unavailable=could_not_save,
+    )
 
 
 @allow(PUBLIC)

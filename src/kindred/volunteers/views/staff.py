@@ -25,13 +25,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kindred.accounts.models import PROGRAM_STAFF_ROLES, AuthenticatedRequest, Role
+from kindred.accounts.queries import programs_directed_by
 from kindred.confidential import audit
 from kindred.confidential.access import allow, get_for, roles
 from kindred.confidential.models import AuditAction
 from kindred.programs.models import Program
-from kindred.support.actions import expire_overdue_proposals
-from kindred.support.views import staff as support_staff
-from kindred.volunteers import actions
+from kindred.support.lapsing import lapse_overdue_proposals
+from kindred.support.staff_queries import volunteer_matches
+from kindred.topics.models import Topic
+from kindred.topics.queries import topics_by_slug, topics_from_slugs
+from kindred.volunteers import actions, pool
 from kindred.volunteers.forms.staff import (
     AgreementForm,
     ScreeningForm,
@@ -87,6 +90,21 @@ class ListRow:
     volunteer: VolunteerProfile
     matchable: Matchability
     expiry_note: str
+    topics: list[Topic]
+
+
+def filter_choices(visible: QuerySet[VolunteerProfile]) -> tuple[set[str], set[str]]:
+    """The regions and languages the visible volunteers gave (in normal form), offered as the
+    list's filters. They are sealed on each profile, so they come from each program's decrypted
+    pool, which this process keeps: no profile is opened, whatever the number of volunteers."""
+    regions: set[str] = set()
+    languages: set[str] = set()
+    programs = Program.objects.filter(pk__in=visible.order_by().values("program_id"))
+    for program in programs.order_by("pk"):
+        for entry in pool.snapshot(program).entries:
+            regions.add(entry.features.region)
+            languages.update(entry.features.languages)
+    return regions, languages
 
 
 @allow(roles(*PROGRAM_STAFF_ROLES))
@@ -94,16 +112,22 @@ def volunteer_list(request: AuthenticatedRequest) -> HttpResponse:
     """Every volunteer of the person's programs, filtered; a fixed number of queries per page."""
     today = timezone.localdate()
     visible = volunteers_visible_to_staff(request)
-    form = VolunteerFilterForm(request.GET or None, visible=visible)
+    by_slug = topics_by_slug()
+    regions, languages = filter_choices(visible)
+    form = VolunteerFilterForm(
+        request.GET or None, topics=by_slug.values(), regions=regions, languages=languages
+    )
     filters = form.filters()
     volunteers = with_matchability_data(filtered_volunteers(visible, filters, today))
     page = Paginator(volunteers, PAGE_SIZE).get_page(request.GET.get("page"))
     rules = RulesCache()
+    # Topics are sealed slugs on each profile: the taxonomy, read once, names them.
     rows = [
         ListRow(
             volunteer=volunteer,
             matchable=is_matchable(volunteer, rules=rules),
             expiry_note=expiry_note(volunteer.training_expires_on, today),
+            topics=topics_from_slugs(volunteer.topic_slugs or [], by_slug),
         )
         for volunteer in page
     ]
@@ -188,7 +212,7 @@ def _render_detail(
     today = timezone.localdate()
     rules = RulesCache()
     program_rules = rules.for_program(volunteer.program)
-    topics = list(volunteer.topics.all())
+    topics = topics_from_slugs(volunteer.topic_slugs or [], topics_by_slug())
     has_recovery_topics = any(topic.requires_recovery_time for topic in topics)
     declared_years = volunteer.recovery_years or {}
 
@@ -249,7 +273,7 @@ def _render_detail(
             "held_debriefs": sum(1 for d in debriefs if d.resolved_at is not None),
             "expiring_days": EXPIRING_WITHIN_DAYS,
             # Status and dates of each match; of the participant, only the request's reference.
-            "match_history": support_staff.volunteer_matches(volunteer),
+            "match_history": volunteer_matches(volunteer),
         },
     )
 
@@ -258,7 +282,7 @@ def _render_detail(
 def volunteer_detail(request: AuthenticatedRequest, volunteer_id: UUID) -> HttpResponse:
     volunteer = _fetch(request, volunteer_id)
     # A proposal past its time to answer lapses first: it no longer holds one of their places.
-    if expire_overdue_proposals(among=volunteer.matches.all()):
+    if lapse_overdue_proposals(volunteer):
         volunteer = _fetch(request, volunteer_id)
     return _render_detail(request, volunteer)
 
@@ -396,10 +420,6 @@ def resolve_debrief(request: AuthenticatedRequest, debrief_id: UUID) -> HttpResp
 
 
 # --- The program's agreement (Executive Director) -------------------------------------------
-
-
-def programs_directed_by(request: AuthenticatedRequest) -> QuerySet[Program]:
-    return request.user.programs_with_role(Role.EXECUTIVE_DIRECTOR)
 
 
 @allow(roles(Role.EXECUTIVE_DIRECTOR))

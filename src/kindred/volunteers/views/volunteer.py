@@ -23,6 +23,7 @@ from django.utils.formats import date_format
 from kindred.accounts.middleware import has_second_factor
 from kindred.accounts.models import AuthenticatedRequest, Role
 from kindred.confidential.access import allow, roles
+from kindred.support.queries import matches_on_volunteer_home
 from kindred.volunteers import actions, queries
 from kindred.volunteers.forms.volunteer import (
     AgreementForm,
@@ -31,6 +32,7 @@ from kindred.volunteers.forms.volunteer import (
     PauseForm,
     ProfileForm,
     WellbeingForm,
+    active_topics,
 )
 from kindred.volunteers.matchability import evaluate
 from kindred.volunteers.models import Agreement, VolunteerProfile, WellbeingCheck
@@ -124,9 +126,6 @@ def home_page(
     pause_form: PauseForm | None = None,
 ) -> HttpResponse:
     """The home page, with a refused capacity or pause form shown as it was typed."""
-    # Imported here: matches (the support app) build on volunteers, not the other way round.
-    from kindred.support.queries import matches_on_volunteer_home
-
     today = timezone.localdate()
     cache = queries.RulesCache()
     matchability = queries.is_matchable(profile, rules=cache)
@@ -246,7 +245,11 @@ def profile(request: AuthenticatedRequest, profile: VolunteerProfile) -> HttpRes
         form = ProfileForm(
             volunteer=profile,
             initial={
-                "topics": [topic.pk for topic in profile.topics.all() if topic.is_active],
+                "topics": list(
+                    active_topics()
+                    .filter(slug__in=profile.topic_slugs or [])
+                    .values_list("pk", flat=True)
+                ),
                 "about_me": profile.about_me,
                 "availability_note": profile.availability_note,
                 "languages": ", ".join(profile.languages),

@@ -1,12 +1,37 @@
-"""Reads of the audit log, scoped by program."""
+"""Reads scoped by the roles a person holds: the one place that says which programs a
+coordinator runs, and what an Executive Director may read of the audit log.
+
+Accounts is the lowest layer that knows roles, so every layer above asks here instead of
+writing the scope again.
+"""
 
 from __future__ import annotations
 
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Replace
 
-from kindred.accounts.models import Membership, Role, User
+from kindred.accounts.models import (
+    PROGRAM_STAFF_ROLES,
+    AuthenticatedRequest,
+    Membership,
+    Role,
+    User,
+)
 from kindred.confidential.models import ActorType, AuditEntry
+from kindred.programs.models import Program
+
+
+def programs_run_by(request: AuthenticatedRequest) -> QuerySet[Program]:
+    """The programs this person coordinates or directs; nothing of any other program."""
+    return request.user.programs_with_role(*PROGRAM_STAFF_ROLES)
+
+
+def programs_directed_by(request: AuthenticatedRequest) -> QuerySet[Program]:
+    """The programs this person directs as Executive Director."""
+    return request.user.programs_with_role(Role.EXECUTIVE_DIRECTOR)
+
+
+# --- The audit log -----------------------------------------------------------------------------
 
 INSTALLATION_WIDE = ("topic", "keyring")
 

@@ -1,4 +1,8 @@
-"""The public home page, the sign-in router, and the landing pages of each role."""
+"""Staff home: what needs a coordinator or director now, across every app (urgent items nobody
+has opened, requests waiting, concerns, volunteers to check in with, open tasks). Support's,
+because support is the highest domain app: it may read every app below it.
+
+Counts, dates and references only, apart from the audited check-in list."""
 
 from __future__ import annotations
 
@@ -6,20 +10,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 
-from kindred.accounts.middleware import has_second_factor
 from kindred.accounts.models import PROGRAM_STAFF_ROLES, AuthenticatedRequest, Role
 from kindred.accounts.on_call import (
     installation_on_call_addresses,
     unstaffed_programs,
     whom_to_call,
 )
+from kindred.accounts.queries import programs_directed_by, programs_run_by
 from kindred.confidential import audit
-from kindred.confidential.access import PUBLIC, SIGNED_IN, allow, roles
+from kindred.confidential.access import allow, roles
 from kindred.confidential.models import AuditAction
+from kindred.intake.descriptions import waited
 from kindred.intake.models import (
     WAITING_STATUSES,
     Concern,
@@ -34,8 +39,7 @@ from kindred.intake.queries import (
     unseen_danger_now_concerns,
     unseen_urgent_requests,
 )
-from kindred.intake.views.staff import waited
-from kindred.support.views.staff import open_tasks_summary
+from kindred.support.staff_queries import open_tasks_summary
 from kindred.volunteers.models import DebriefRequest
 from kindred.volunteers.queries import (
     EXPIRING_WITHIN_DAYS,
@@ -44,47 +48,6 @@ from kindred.volunteers.queries import (
     volunteers_to_check_in_with,
     volunteers_visible_to_staff,
 )
-
-
-@allow(PUBLIC)
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
-
-
-@allow(PUBLIC)
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok\n", content_type="text/plain")
-
-
-@allow(SIGNED_IN)
-def start(request: AuthenticatedRequest) -> HttpResponse:
-    """Where sign-in lands: each role's own home, most responsible role first."""
-    user = request.user
-    if user.has_role(*PROGRAM_STAFF_ROLES):
-        return redirect("staff_home")
-    if user.has_role(Role.OPERATOR):
-        return redirect("operator_status")
-    if user.has_role(Role.REPORTING_VIEWER):
-        return redirect("reports_home")
-    if user.has_role(Role.VOLUNTEER):
-        return redirect("volunteers:home")
-    return render(request, "web/start.html")
-
-
-@allow(SIGNED_IN)
-def account_security(request: AuthenticatedRequest) -> HttpResponse:
-    return render(
-        request, "web/account.html", {"has_second_factor": has_second_factor(request.user)}
-    )
-
-
-@allow(SIGNED_IN)
-def sign_in_email(request: AuthenticatedRequest) -> HttpResponse:
-    """Replaces allauth's email page: Kindred sends no verification emails, so letting a session
-    change its own sign-in address would turn a stolen session into a lasting takeover (with a
-    password reset to the new address). The address is changed by the program instead."""
-    return render(request, "web/sign_in_email.html")
-
 
 # The first few "Urgent, not yet seen" items of each kind; the count says how many in all.
 UNSEEN_SHOWN = 20
@@ -186,7 +149,7 @@ def staff_home(request: AuthenticatedRequest) -> HttpResponse:
         now=Count("pk", filter=~Q(status=ConcernStatus.CLOSED) & Q(urgency=ConcernUrgency.NOW)),
         alert_failed=Count("pk", filter=Q(status=ConcernStatus.NEW, alert_failed=True)),
     )
-    programs = list(user.programs_with_role(*PROGRAM_STAFF_ROLES))
+    programs = list(programs_run_by(request))
     return render(
         request,
         "web/staff_home.html",
@@ -197,9 +160,7 @@ def staff_home(request: AuthenticatedRequest) -> HttpResponse:
             "programs": programs,
             "role_labels": [labels[name] for name in user.role_names()],
             "is_executive_director": is_director,
-            "directed_programs": user.programs_with_role(Role.EXECUTIVE_DIRECTOR)
-            if is_director
-            else [],
+            "directed_programs": programs_directed_by(request) if is_director else [],
             "check_in": check_in,
             # Dates and links only: no name or note leaves the volunteer's file here.
             "open_debriefs": DebriefRequest.objects.filter(
@@ -217,8 +178,3 @@ def staff_home(request: AuthenticatedRequest) -> HttpResponse:
             "open_tasks": open_tasks_summary(request),
         },
     )
-
-
-@allow(roles(Role.REPORTING_VIEWER, Role.EXECUTIVE_DIRECTOR))
-def reports_home(request: AuthenticatedRequest) -> HttpResponse:
-    return render(request, "web/reports_home.html")

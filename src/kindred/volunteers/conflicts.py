@@ -1,6 +1,9 @@
 """Conflicts of interest, checked without decrypting anyone: a participant's "never match me
 with" lines and each volunteer's name and firm are compared through blind indexes of a
-normalised form ("Smith & Jones LLP" and "smith and jones" are the same firm)."""
+normalised form ("Smith & Jones LLP" and "smith and jones" are the same firm).
+
+The volunteers' actions keep each profile's indexes, and matching compares a request's lines
+with them: the code lives here, in the lower of the two layers (docs/architecture.md)."""
 
 from __future__ import annotations
 
