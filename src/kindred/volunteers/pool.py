@@ -35,8 +35,17 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from kindred.confidential import crypto, keys
@@ -288,8 +297,11 @@ class Snapshot:
     version: int
     stamp: str
     entries: tuple[Entry, ...]
-    # The stamp of the write each entry came from, by volunteer pk (see `snapshot`).
-    written: Mapping[Any, str] = field(default_factory=dict)
+    # The stamp of the write each entry came from, by the volunteer pk as the database spells it
+    # (text, so comparing a whole program's stamps builds no UUID objects; see `snapshot`).
+    written: Mapping[str, str] = field(default_factory=dict)
+    # That spelling for each entry, in the same order as `entries`.
+    raw_ids: tuple[str, ...] = ()
 
     def in_pool(self) -> list[Entry]:
         return [entry for entry in self.entries if entry.in_pool]
@@ -706,15 +718,18 @@ def snapshot(program: Program) -> Snapshot:
         found = _patched(cached, version, rows, raw, key_id)
     if found is None:
         opened = [
-            (_open(row[:-1], raw, key_id), row[-1])
-            for row in rows.order_by("volunteer_id").values_list(*_ENTRY_COLUMNS, "stamp")
+            (_open(row[:-2], raw, key_id), row[-2], row[-1])
+            for row in _with_raw_id(rows.order_by("volunteer_id")).values_list(
+                *_ENTRY_COLUMNS, "raw_id", "stamp"
+            )
         ]
         found = Snapshot(
             program.pk,
             version.version,
             version.stamp,
-            tuple(entry for entry, _ in opened),
-            {entry.volunteer_id: stamp for entry, stamp in opened},
+            tuple(entry for entry, _, _ in opened),
+            {raw_id: stamp for _, raw_id, stamp in opened},
+            tuple(raw_id for _, raw_id, _ in opened),
         )
     with _lock:
         _snapshots[program.pk] = found
@@ -734,23 +749,44 @@ def _patched(
     """`cached` brought up to `version` by reloading only the entries whose write stamp is not
     the one it holds (changed, new, or from a write this process saw that was rolled back);
     None when so many changed that reading them all is simpler. Entries gone are dropped."""
-    now_written = dict(rows.values_list("volunteer_id", "stamp"))
-    moved = [pk for pk, stamp in now_written.items() if cached.written.get(pk) != stamp]
+    pairs_now = _with_raw_id(rows).values_list("raw_id", "stamp")  # type: ignore[misc]
+    now_written: dict[str, str] = dict(pairs_now)
+    moved = {raw_id for raw_id, stamp in now_written.items() if cached.written.get(raw_id) != stamp}
     if len(moved) > _PATCH_AT_MOST * max(len(now_written), 1):
         return None
-    kept = {
-        entry.volunteer_id: entry for entry in cached.entries if entry.volunteer_id in now_written
-    }
-    written = {pk: cached.written[pk] for pk in kept}
+    reloaded: dict[str, Entry] = {}
+    written = {raw_id: cached.written[raw_id] for raw_id in cached.raw_ids if raw_id in now_written}
     if moved:
-        for row in rows.filter(volunteer_id__in=moved).values_list(*_ENTRY_COLUMNS, "stamp"):
-            entry = _open(row[:-1], raw, key_id)
-            kept[entry.volunteer_id] = entry
-            written[entry.volunteer_id] = row[-1]
+        changed = _with_raw_id(rows.filter(volunteer_id__in=[uuid.UUID(r) for r in moved]))
+        for row in changed.values_list(*_ENTRY_COLUMNS, "raw_id", "stamp"):
+            reloaded[row[-2]] = _open(row[:-2], raw, key_id)
+            written[row[-2]] = row[-1]
+    # Unchanged entries keep their place (the copy is in primary-key order already); only a
+    # volunteer new to the program makes the order be worked out again.
+    pairs = [
+        (raw_id, reloaded.get(raw_id, entry))
+        for raw_id, entry in zip(cached.raw_ids, cached.entries, strict=True)
+        if raw_id in now_written
+    ]
+    known = set(cached.raw_ids)
+    new = [(raw_id, entry) for raw_id, entry in reloaded.items() if raw_id not in known]
+    if new:
+        pairs = sorted(pairs + new, key=lambda pair: pair[1].volunteer_id)
     # A row written between the two reads above is in `now_written` but not yet reloaded, or
     # reloaded with a newer stamp: either way the next read sees the version move and patches.
-    ordered = tuple(kept[pk] for pk in sorted(kept))
-    return Snapshot(cached.program_id, version.version, version.stamp, ordered, written)
+    return Snapshot(
+        cached.program_id,
+        version.version,
+        version.stamp,
+        tuple(entry for _, entry in pairs),
+        written,
+        tuple(raw_id for raw_id, _ in pairs),
+    )
+
+
+def _with_raw_id(rows: QuerySet[PoolEntry]) -> QuerySet[PoolEntry]:
+    """The rows with `raw_id`: the volunteer pk as text, as the database spells it."""
+    return rows.annotate(raw_id=Cast("volunteer_id", output_field=TextField()))
 
 
 def current_entry(volunteer_id: Any, program_id: int) -> Entry | None:
