@@ -275,8 +275,8 @@ def contact_history(match: Match) -> ContactHistory:
 
 
 def duration_in_words(minutes: int) -> str:
-    """90 → "1 hour 30 minutes"."""
-    hours, rest = divmod(minutes, 60)
+    """90 → "1 hour 30 minutes": minutes in words a coordinator reads at a glance."""
+    hours, rest = divmod(max(minutes, 0), 60)
     parts = []
     if hours:
         parts.append(f"{hours} hour{'s' if hours != 1 else ''}")

@@ -27,6 +27,7 @@ from kindred.support.models import (
     Match,
     TaskKind,
 )
+from kindred.support.queries import duration_in_words
 from kindred.volunteers.models import VolunteerProfile
 
 # How many open tasks staff home names, after the count.
@@ -48,17 +49,6 @@ def tasks_visible_to_staff(request: AuthenticatedRequest) -> QuerySet[Coordinato
 # --- Contacts and tasks ---------------------------------------------------------------------
 
 
-def duration(minutes: int) -> str:
-    """Minutes in words a coordinator reads at a glance: "45 minutes", "2 hours 15 minutes"."""
-    hours, rest = divmod(max(minutes, 0), 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours} hour{'' if hours == 1 else 's'}")
-    if rest or not hours:
-        parts.append(f"{rest} minute{'' if rest == 1 else 's'}")
-    return " ".join(parts)
-
-
 @dataclass(frozen=True)
 class ContactSummary:
     """That conversations happened: how many, how long in all, the last one. Never content."""
@@ -69,7 +59,7 @@ class ContactSummary:
 
     @property
     def total(self) -> str:
-        return duration(self.minutes)
+        return duration_in_words(self.minutes)
 
 
 def contact_summary(contacts: QuerySet[ContactLog]) -> ContactSummary:
